@@ -1,0 +1,1 @@
+"""Use cases: the ``Cotraitance`` event-sourced application and its commands."""

@@ -1,0 +1,62 @@
+"""From a database URL to the event store's environment (SQLite default, PostgreSQL in production)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlparse
+
+
+@dataclass(frozen=True)
+class Base:
+    url: str
+    est_postgres: bool
+    env: dict[str, str]
+    sqlite_chemin: str | None = None
+    postgres_schema: str = "public"
+
+    def conninfo(self) -> str:
+        """A libpq connection string, for PostgreSQL bases."""
+        e = self.env
+        parts = {
+            "host": e["POSTGRES_HOST"],
+            "port": e["POSTGRES_PORT"],
+            "dbname": e["POSTGRES_DBNAME"],
+            "user": e["POSTGRES_USER"],
+            "password": e.get("POSTGRES_PASSWORD", ""),
+        }
+        return " ".join(f"{k}={v}" for k, v in parts.items() if v)
+
+
+def base_depuis_url(url: str) -> Base:
+    parsed = urlparse(url)
+    if parsed.scheme == "sqlite":
+        chemin = unquote(parsed.path[1:] if parsed.path.startswith("/") else parsed.path)
+        if url.startswith("sqlite:////"):
+            chemin = "/" + chemin.lstrip("/")
+        if not chemin or chemin == ":memory:":
+            raise ValueError("SQLite needs a file: sqlite:///path/to/file.db")
+        Path(chemin).parent.mkdir(parents=True, exist_ok=True)
+        env = {
+            "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+            "SQLITE_DBNAME": chemin,
+            "SQLITE_LOCK_TIMEOUT": "10",
+        }
+        return Base(url, False, env, sqlite_chemin=chemin)
+    if parsed.scheme in ("postgresql", "postgres"):
+        schema = parse_qs(parsed.query).get("schema", ["public"])[0]
+        env = {
+            "PERSISTENCE_MODULE": "eventsourcing.postgres",
+            "POSTGRES_DBNAME": (parsed.path or "/postgres")[1:] or "postgres",
+            "POSTGRES_HOST": parsed.hostname or "127.0.0.1",
+            "POSTGRES_PORT": str(parsed.port or 5432),
+            "POSTGRES_USER": unquote(parsed.username or "postgres"),
+            "POSTGRES_PASSWORD": unquote(parsed.password or ""),
+            "POSTGRES_SCHEMA": schema,
+            "POSTGRES_LOCK_TIMEOUT": "5",
+            "POSTGRES_IDLE_IN_TRANSACTION_SESSION_TIMEOUT": "10",
+            "POSTGRES_POOL_SIZE": "5",
+            "POSTGRES_MAX_OVERFLOW": "10",
+        }
+        return Base(url, True, env, postgres_schema=schema)
+    raise ValueError(f"Unsupported database URL scheme: {parsed.scheme!r}")

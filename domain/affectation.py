@@ -1,0 +1,182 @@
+"""An assignment of a youth by France Travail to a Mission Locale, received from the DUDE."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Any
+from uuid import UUID, uuid5
+
+from eventsourcing.domain import Aggregate, event
+
+from domain.erreurs import SaisieInvalide, TransitionInterdite
+from domain.mission_locale import NAMESPACE
+from domain.regles import Regles, age_au
+from domain.valeurs import (
+    Identite,
+    ListeCotraitance,
+    MarqueurDude,
+    MotifRefus,
+    Periode,
+    StatutAffectation,
+    TypeAffectation,
+)
+
+
+@dataclass(frozen=True)
+class DonneesAffectation:
+    """What the DUDE sends for one assignment (DESIGN §4, intake)."""
+
+    id_affectation: str
+    code_ml: str
+    date_affectation: date
+    type_affectation: TypeAffectation
+    identifiant_pe: str
+    identite: Identite
+    date_dernier_entretien_dude: date | None = None
+    periodes_radiation: tuple[Periode, ...] = field(default_factory=tuple)
+
+    def empreinte(self) -> str:
+        contenu = json.dumps(asdict(self), default=_en_texte, sort_keys=True)
+        return hashlib.sha256(contenu.encode()).hexdigest()
+
+
+def _en_texte(valeur: Any) -> str:
+    return valeur.value if hasattr(valeur, "value") else str(valeur)
+
+
+def suggestions_refus(
+    donnees: DonneesAffectation, communes_zone: list[str], regles: Regles
+) -> list[MotifRefus]:
+    """R2: eligibility is computed, not decided."""
+    suggestions = []
+    if age_au(donnees.identite.date_naissance, donnees.date_affectation) >= regles.age_refus:
+        suggestions.append(MotifRefus.AGE)
+    commune = donnees.identite.commune_insee
+    if commune and commune not in communes_zone:
+        suggestions.append(MotifRefus.HORS_ZONE)
+    return suggestions
+
+
+class Affectation(Aggregate):
+    @staticmethod
+    def create_id(id_affectation: str) -> UUID:
+        return uuid5(NAMESPACE, f"affectation:{id_affectation}")
+
+    @classmethod
+    def recevoir(cls, donnees: DonneesAffectation) -> Affectation:
+        return cls(
+            id_affectation=donnees.id_affectation,
+            code_ml=donnees.code_ml,
+            date_affectation=donnees.date_affectation,
+            type_affectation=donnees.type_affectation,
+            identifiant_pe=donnees.identifiant_pe,
+            identite=donnees.identite,
+            date_dernier_entretien_dude=donnees.date_dernier_entretien_dude,
+            periodes_radiation=list(donnees.periodes_radiation),
+            empreinte=donnees.empreinte(),
+        )
+
+    @event("Recue")
+    def __init__(
+        self,
+        id_affectation: str,
+        code_ml: str,
+        date_affectation: date,
+        type_affectation: TypeAffectation,
+        identifiant_pe: str,
+        identite: Identite,
+        date_dernier_entretien_dude: date | None,
+        periodes_radiation: list[Periode],
+        empreinte: str,
+    ) -> None:
+        self.id_affectation = id_affectation
+        self.code_ml = code_ml
+        self.date_affectation = date_affectation
+        self.type_affectation = type_affectation
+        self.identifiant_pe = identifiant_pe
+        self.identite = identite
+        self.date_dernier_entretien_dude = date_dernier_entretien_dude
+        self.periodes_radiation = list(periodes_radiation)
+        self.empreinte = empreinte
+        self.conflits: list[str] = []
+        self.statut = StatutAffectation.A_DECIDER
+        self.motif_refus: MotifRefus | None = None
+        self.liste: ListeCotraitance | None = None
+        self.dossier_id: UUID | None = None
+        self.ppae_id: UUID | None = None
+
+    def recevoir_a_nouveau(self, donnees: DonneesAffectation) -> bool:
+        """R1: the same content again records nothing; other content is kept for review."""
+        empreinte = donnees.empreinte()
+        if empreinte == self.empreinte or empreinte in self.conflits:
+            return False
+        self._signaler_conflit(empreinte)
+        return True
+
+    def decider(self, accepter: bool, motif: MotifRefus | None) -> None:
+        if self.statut is not StatutAffectation.A_DECIDER:
+            raise TransitionInterdite(
+                f"L'affectation {self.id_affectation} a déjà été décidée "
+                f"(statut {self.statut.value})."
+            )
+        if accepter:
+            if motif is not None:
+                raise SaisieInvalide("Un motif de refus ne s'indique qu'en cas de refus.", "motifRefus")
+            self._accepter()
+        else:
+            if motif is None:
+                raise SaisieInvalide("Le refus d'une affectation exige un motif.", "motifRefus")
+            self._refuser(motif)
+
+    def verifier_a_rapprocher(self) -> None:
+        if self.statut is not StatutAffectation.A_RAPPROCHER:
+            raise TransitionInterdite(
+                f"L'affectation {self.id_affectation} n'est pas à rapprocher "
+                f"(statut {self.statut.value}) : acceptez-la d'abord, ou elle est déjà traitée."
+            )
+
+    def rapprocher(self, dossier_id: UUID, ppae_id: UUID, marqueur: MarqueurDude) -> None:
+        self.verifier_a_rapprocher()
+        self._rapprocher(dossier_id, ppae_id, marqueur)
+
+    def annuler_rapprochement(self) -> None:
+        if self.statut is not StatutAffectation.RAPPROCHEE:
+            raise TransitionInterdite(f"L'affectation {self.id_affectation} n'est pas rapprochée.")
+        self._annuler_rapprochement()
+
+    def classer(self, liste: ListeCotraitance) -> None:
+        self.verifier_a_rapprocher()
+        if liste is not self.liste:
+            self._classer(liste)
+
+    @event("ConflitRecu")
+    def _signaler_conflit(self, empreinte: str) -> None:
+        self.conflits.append(empreinte)
+
+    @event("Acceptee")
+    def _accepter(self) -> None:
+        self.statut = StatutAffectation.A_RAPPROCHER
+
+    @event("Refusee")
+    def _refuser(self, motif: MotifRefus) -> None:
+        self.statut = StatutAffectation.REFUSEE
+        self.motif_refus = motif
+
+    @event("Classee")
+    def _classer(self, liste: ListeCotraitance) -> None:
+        self.liste = liste
+
+    @event("Rapprochee")
+    def _rapprocher(self, dossier_id: UUID, ppae_id: UUID, marqueur: MarqueurDude) -> None:
+        self.statut = StatutAffectation.RAPPROCHEE
+        self.dossier_id = dossier_id
+        self.ppae_id = ppae_id
+
+    @event("RapprochementAnnule")
+    def _annuler_rapprochement(self) -> None:
+        self.statut = StatutAffectation.A_RAPPROCHER
+        self.dossier_id = None
+        self.ppae_id = None
