@@ -1,0 +1,91 @@
+"""Affectations by status (and list), for the intake screens."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from domain.affectation import Affectation
+from domain.valeurs import ListeCotraitance, StatutAffectation
+from projections.requetes import Page, paginer, texte
+from projections.stockage import Curseur
+from projections.vue import Ligne, VueTable
+
+
+class AffectationsParStatut(VueTable):
+    nom = "affectations_par_statut"
+    table = "vue_affectations"
+    colonnes: ClassVar[dict[str, str]] = {
+        "affectation_id": "TEXT",
+        "code_ml": "TEXT NOT NULL",
+        "id_affectation": "TEXT NOT NULL",
+        "statut": "TEXT NOT NULL",
+        "liste": "TEXT",
+        "motif_refus": "TEXT",
+        "date_affectation": "TEXT NOT NULL",
+        "tri": "TEXT NOT NULL",
+        "dossier_id": "TEXT",
+        "ppae_id": "TEXT",
+        "conflits": "INTEGER NOT NULL",
+        "version": "BIGINT NOT NULL",
+    }
+    index = ("(code_ml, statut, tri)", "(code_ml, liste, tri)")
+    agregats = (Affectation,)
+
+    def cle_de(self, evenement: Any) -> str | None:
+        return str(evenement.originator_id) if isinstance(evenement, Affectation.Event) else None
+
+    def appliquer(self, ligne: Ligne | None, e: Any) -> Ligne | None:
+        if isinstance(e, Affectation.Recue):
+            ligne = {
+                "affectation_id": str(e.originator_id),
+                "code_ml": e.code_ml,
+                "id_affectation": e.id_affectation,
+                "statut": StatutAffectation.A_DECIDER.value,
+                "liste": None,
+                "motif_refus": None,
+                "date_affectation": texte(e.date_affectation),
+                "tri": f"{texte(e.date_affectation)} {e.id_affectation}",
+                "dossier_id": None,
+                "ppae_id": None,
+                "conflits": 0,
+            }
+        elif ligne is None:
+            return None
+        elif isinstance(e, Affectation.ConflitRecu):
+            ligne["conflits"] += 1
+        elif isinstance(e, Affectation.Acceptee):
+            ligne["statut"] = StatutAffectation.A_RAPPROCHER.value
+        elif isinstance(e, Affectation.Refusee):
+            ligne.update(statut=StatutAffectation.REFUSEE.value, motif_refus=texte(e.motif))
+        elif isinstance(e, Affectation.Classee):
+            ligne["liste"] = texte(e.liste)
+        elif isinstance(e, Affectation.Rapprochee):
+            ligne.update(
+                statut=StatutAffectation.RAPPROCHEE.value,
+                dossier_id=str(e.dossier_id),
+                ppae_id=str(e.ppae_id),
+            )
+        elif isinstance(e, Affectation.RapprochementAnnule):
+            ligne.update(statut=StatutAffectation.A_RAPPROCHER.value, dossier_id=None, ppae_id=None)
+        ligne["version"] = e.originator_version
+        return ligne
+
+
+def lister(
+    cur: Curseur,
+    code_ml: str,
+    statut: StatutAffectation | None = None,
+    liste: ListeCotraitance | None = None,
+    apres: tuple[str, str] | None = None,
+    limite: int = 20,
+) -> Page:
+    conditions, params = ["code_ml = %s"], [code_ml]
+    for colonne, valeur in (("statut", texte(statut)), ("liste", texte(liste))):
+        if valeur is not None:
+            conditions.append(f"{colonne} = %s")
+            params.append(valeur)
+    vue = AffectationsParStatut
+    return paginer(
+        cur, vue.table, list(vue.colonnes), conditions, params, ("tri", "affectation_id"), apres,
+        limite,
+    )

@@ -1,0 +1,185 @@
+"""Keeps the views up to date from the event log, in batches, each batch committed with its
+tracking positions in one transaction. Live mode polls on SQLite (it cannot subscribe) and
+follows the event store's subscription on PostgreSQL."""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from eventsourcing.persistence import Notification
+
+from application.service import Cotraitance
+from projections.stockage import Curseur, StockageVues
+from projections.vue import VueTable
+
+LOT = 2000
+TABLE_POSITIONS = "projection_positions"
+
+
+@dataclass(frozen=True)
+class EtatVue:
+    nom: str
+    position: int
+    version_enregistree: int | None
+    version_code: int
+    derniere_notification: int
+
+    @property
+    def retard(self) -> int:
+        return max(0, self.derniere_notification - self.position)
+
+    @property
+    def a_reconstruire(self) -> bool:
+        return self.version_enregistree != self.version_code
+
+
+class Projecteur:
+    def __init__(self, app: Cotraitance, stockage: StockageVues, vues: Sequence[VueTable]) -> None:
+        self.app = app
+        self.stockage = stockage
+        self.vues = {v.nom: v for v in vues}
+        self._installer()
+
+    # ------------------------------------------------------------------ set-up and status
+
+    def _installer(self) -> None:
+        with self.stockage.transaction() as cur:
+            cur.execute(
+                f"CREATE TABLE IF NOT EXISTS {TABLE_POSITIONS} (nom TEXT PRIMARY KEY, "
+                "position BIGINT NOT NULL, version INTEGER NOT NULL)"
+            )
+            for vue in self.vues.values():
+                vue.creer(cur)
+        for etat in self.etats():
+            if etat.a_reconstruire and etat.version_enregistree is not None:
+                self.reinitialiser(etat.nom)
+
+    def etats(self) -> list[EtatVue]:
+        derniere = self.app.recorder.max_notification_id() or 0
+        with self.stockage.lecture() as cur:
+            lignes = {n: (p, v) for n, p, v in cur.fetchall(f"SELECT * FROM {TABLE_POSITIONS}")}
+        return [
+            EtatVue(nom, *(lignes.get(nom) or (0, None)), vue.version, derniere)
+            for nom, vue in self.vues.items()
+        ]
+
+    def reinitialiser(self, nom: str) -> None:
+        """Drops the view and its position: it is rebuilt from zero by the next catch-up."""
+        vue = self.vues[nom]
+        with self.stockage.transaction() as cur:
+            vue.supprimer(cur)
+            vue.creer(cur)
+            self._ecrire_position(cur, vue, 0)
+
+    def reconstruire(self, nom: str, lot: int = LOT) -> int:
+        self.reinitialiser(nom)
+        return self.rattraper(lot, noms=[nom])
+
+    # ------------------------------------------------------------------ catching up
+
+    def rattraper(self, lot: int = LOT, noms: Sequence[str] | None = None) -> int:
+        """Processes every recorded event not yet in the views; returns how many were read."""
+        vues = [self.vues[n] for n in (noms or self.vues)]
+        sujets = sorted({s for v in vues for s in v.sujets}) if noms else []
+        lus = 0
+        while True:
+            depart = min(self._position(v.nom) for v in vues)
+            notifications = self.app.recorder.select_notifications(
+                start=depart, limit=lot, topics=sujets, inclusive_of_start=False
+            )
+            if not notifications:
+                return lus
+            self.traiter_lot(notifications, vues)
+            lus += len(notifications)
+            if len(notifications) < lot:
+                return lus
+
+    def traiter_lot(self, notifications: Sequence[Notification], vues: Sequence[VueTable]) -> None:
+        evenements = [(n.id, self.app.mapper.to_domain_event(n)) for n in notifications]
+        fin = notifications[-1].id
+        with self.stockage.transaction() as cur:
+            for vue in vues:
+                position = self._position_verrouillee(cur, vue)
+                if position >= fin:
+                    continue
+                vue.traiter(cur, [e for i, e in evenements if i > position])
+                self._ecrire_position(cur, vue, fin)
+
+    def attendre(self, position: int, delai: float = 5.0) -> bool:
+        """Blocks until every view has processed ``position`` (read-your-writes)."""
+        limite = time.monotonic() + delai
+        while time.monotonic() < limite:
+            if all(self._position(n) >= position for n in self.vues):
+                return True
+            time.sleep(0.01)
+        return False
+
+    # ------------------------------------------------------------------ live
+
+    def executer(self, arret: threading.Event, intervalle: float = 0.2) -> None:
+        """Runs until ``arret`` is set."""
+        self.rattraper()
+        if self.stockage.est_postgres:
+            self._suivre_abonnement(arret)
+            return
+        while not arret.wait(intervalle):
+            self.rattraper()
+
+    def _suivre_abonnement(self, arret: threading.Event) -> None:
+        depart = min(self._position(n) for n in self.vues)
+        file: queue.Queue[Notification] = queue.Queue(maxsize=LOT * 4)
+        with self.app.recorder.subscribe(gt=depart) as abonnement:
+            lecteur = threading.Thread(target=_pomper, args=(abonnement, file), daemon=True)
+            lecteur.start()
+            try:
+                while not arret.is_set():
+                    lot = _vider(file, LOT, attente=0.2)
+                    if lot:
+                        self.traiter_lot(lot, list(self.vues.values()))
+            finally:
+                abonnement.stop()
+
+    # ------------------------------------------------------------------ positions
+
+    def _position(self, nom: str) -> int:
+        with self.stockage.lecture() as cur:
+            ligne = cur.fetchone(f"SELECT position FROM {TABLE_POSITIONS} WHERE nom = %s", [nom])
+        return int(ligne[0]) if ligne else 0
+
+    def _position_verrouillee(self, cur: Curseur, vue: VueTable) -> int:
+        verrou = " FOR UPDATE" if cur.est_postgres else ""
+        ligne = cur.fetchone(
+            f"SELECT position FROM {TABLE_POSITIONS} WHERE nom = %s{verrou}", [vue.nom]
+        )
+        return int(ligne[0]) if ligne else 0
+
+    def _ecrire_position(self, cur: Curseur, vue: VueTable, position: int) -> None:
+        cur.execute(
+            f"INSERT INTO {TABLE_POSITIONS} (nom, position, version) VALUES (%s, %s, %s) "
+            "ON CONFLICT (nom) DO UPDATE SET position = excluded.position, "
+            "version = excluded.version",
+            [vue.nom, position, vue.version],
+        )
+
+
+def _pomper(abonnement: Any, file: queue.Queue[Notification]) -> None:
+    for notification in abonnement:
+        file.put(notification)
+
+
+def _vider(file: queue.Queue[Notification], maximum: int, attente: float) -> list[Notification]:
+    try:
+        lot = [file.get(timeout=attente)]
+    except queue.Empty:
+        return []
+    while len(lot) < maximum:
+        try:
+            lot.append(file.get_nowait())
+        except queue.Empty:
+            break
+    return lot

@@ -1,0 +1,100 @@
+"""The views' database: the event store's own SQLite file or PostgreSQL schema.
+
+SQL is written once with ``%s`` placeholders and portable types (TEXT, BIGINT); SQLite gets
+``?``. Booleans are stored as 0/1 and civil dates as ISO text, which sorts as dates do.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import psycopg
+
+from application.persistance import Base
+
+Ligne = tuple[Any, ...]
+
+
+class Curseur:
+    """One transaction's cursor, the same interface on both databases."""
+
+    def __init__(self, brut: Any, est_postgres: bool) -> None:
+        self._brut = brut
+        self.est_postgres = est_postgres
+
+    def _sql(self, sql: str) -> str:
+        return sql if self.est_postgres else sql.replace("%s", "?")
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
+        self._brut.execute(self._sql(sql), tuple(params))
+
+    def executemany(self, sql: str, lignes: Sequence[Sequence[Any]]) -> None:
+        if lignes:
+            self._brut.executemany(self._sql(sql), [tuple(x) for x in lignes])
+
+    def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[Ligne]:
+        self.execute(sql, params)
+        return list(self._brut.fetchall())
+
+    def fetchone(self, sql: str, params: Sequence[Any] = ()) -> Ligne | None:
+        self.execute(sql, params)
+        ligne: Ligne | None = self._brut.fetchone()
+        return ligne
+
+
+class StockageVues:
+    """A connection dedicated to the views; one transaction at a time (thread-safe)."""
+
+    def __init__(self, base: Base) -> None:
+        self.base = base
+        self.est_postgres = base.est_postgres
+        self._verrou = threading.Lock()
+        self._connexion: Any = self._connecter()
+
+    def _connecter(self) -> Any:
+        if self.base.est_postgres:
+            schema = self.base.postgres_schema
+            connexion = psycopg.connect(
+                self.base.conninfo(), options=f"-c search_path={schema}", autocommit=True
+            )
+            return connexion
+        assert self.base.sqlite_chemin is not None
+        connexion = sqlite3.connect(
+            self.base.sqlite_chemin, isolation_level=None, check_same_thread=False, timeout=10
+        )
+        connexion.execute("PRAGMA journal_mode=WAL")
+        connexion.execute("PRAGMA synchronous=NORMAL")
+        return connexion
+
+    @contextmanager
+    def transaction(self) -> Iterator[Curseur]:
+        with self._verrou:
+            if self.est_postgres:
+                with self._connexion.transaction(), self._connexion.cursor() as brut:
+                    yield Curseur(brut, True)
+                return
+            brut = self._connexion.cursor()
+            brut.execute("BEGIN IMMEDIATE")
+            try:
+                yield Curseur(brut, False)
+            except BaseException:
+                brut.execute("ROLLBACK")
+                raise
+            brut.execute("COMMIT")
+
+    @contextmanager
+    def lecture(self) -> Iterator[Curseur]:
+        with self._verrou:
+            brut = self._connexion.cursor()
+            try:
+                yield Curseur(brut, self.est_postgres)
+            finally:
+                brut.close()
+
+    def close(self) -> None:
+        with self._verrou:
+            self._connexion.close()
