@@ -7,7 +7,6 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-
 from application.contexte import ROLES_AUDIT, Contexte
 from application.service import A, Cotraitance
 from domain.dossier import Dossier
@@ -15,7 +14,13 @@ from domain.erreurs import NonTrouve
 from domain.ppae import PPAE
 
 CHAMPS_DATE_EFFET = ("date_entree", "date_sortie", "date_evenement", "jour", "date_affectation")
-CHAMPS_TECHNIQUES = {"originator_id", "originator_version", "timestamp", "originator_topic", "_meta"}
+CHAMPS_TECHNIQUES = {
+    "originator_id",
+    "originator_version",
+    "timestamp",
+    "originator_topic",
+    "_meta",
+}
 
 
 @dataclass(frozen=True)
@@ -44,7 +49,7 @@ def historique(app: Cotraitance, ctx: Contexte, dossier_id: UUID) -> list[Fait]:
         ppae = app.charger(ctx, PPAE, ppae_id)
         if ppae.affectation_id is not None and ppae.affectation_id not in ids:
             ids.append(ppae.affectation_id)
-    evenements = [e for i in ids for e in app.events.get(i)]
+    evenements: list[Any] = [e for i in ids for e in app.events.get(i)]
     evenements.sort(key=lambda e: (e.timestamp, ids.index(e.originator_id), e.originator_version))
     return [_fait(rang, e) for rang, e in enumerate(evenements, start=1)]
 
@@ -55,7 +60,8 @@ def etat_au(
     """The aggregate replayed from the events recorded up to ``instant`` (inclusive)."""
     ctx.exiger(ROLES_AUDIT)
     app.charger(ctx, type_agregat, agregat_id)
-    versions = [e.originator_version for e in app.events.get(agregat_id) if e.timestamp <= instant]
+    recorded: list[Any] = list(app.events.get(agregat_id))
+    versions = [e.originator_version for e in recorded if e.timestamp <= instant]
     if not versions:
         raise NonTrouve("Cet objet n'existait pas encore à cet instant.", "instant")
     agregat: A = app.repository.get(agregat_id, version=max(versions))
@@ -71,11 +77,11 @@ def _fait(position: int, evenement: Any) -> Fait:
         version=evenement.originator_version,
         type=type(evenement).__qualname__,
         enregistre_le=evenement.timestamp,
-        date_effet=next((etat[c] for c in CHAMPS_DATE_EFFET if isinstance(etat.get(c), date)), None),
+        date_effet=next(
+            (etat[c] for c in CHAMPS_DATE_EFFET if isinstance(etat.get(c), date)), None
+        ),
         acteur=str(meta.get("acteur", "inconnu")),
         role=meta.get("role"),
         correlation_id=meta.get("correlation"),
         donnees={k: v for k, v in etat.items() if k not in CHAMPS_TECHNIQUES},
     )
-
-

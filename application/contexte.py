@@ -23,9 +23,7 @@ class Contexte:
 
     def exiger(self, roles: frozenset[Role]) -> None:
         if self.acteur.role not in roles:
-            raise NonAutorise(
-                f"Le rôle {self.acteur.role.value} ne permet pas cette action."
-            )
+            raise NonAutorise(f"Le rôle {self.acteur.role.value} ne permet pas cette action.")
 
     def metadonnees(self) -> dict[str, Any]:
         meta: dict[str, Any] = {

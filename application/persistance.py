@@ -1,4 +1,4 @@
-"""From a database URL to the event store's environment (SQLite default, PostgreSQL in production)."""
+"""From a database URL to the event store's environment (SQLite by default, or PostgreSQL)."""
 
 from __future__ import annotations
 

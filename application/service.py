@@ -50,7 +50,9 @@ LIBELLES = {Dossier: "Dossier", PPAE: "PPAE", Affectation: "Affectation"}
 
 def flux_deduits_de_l_historique(dossier: Dossier, ppaes: Sequence[PPAE]) -> bool:
     """R13/R20: flows exist once a PPAE ran, or when an early stop was sent to the DUDE."""
-    return any(p.statut in (StatutPpae.EN_COURS, StatutPpae.TERMINE) or p.motif_arret for p in ppaes)
+    return any(
+        p.statut in (StatutPpae.EN_COURS, StatutPpae.TERMINE) or p.motif_arret for p in ppaes
+    )
 
 
 class Cotraitance(Application[UUID]):
@@ -96,7 +98,9 @@ class Cotraitance(Application[UUID]):
         """R1: the same affectation twice is recorded once; other content is kept for review."""
         ctx.exiger(ROLES_REFERENTIEL)
         if donnees.code_ml != ctx.acteur.code_ml:
-            raise SaisieInvalide("L'affectation vise une autre Mission Locale.", "codeMissionLocale")
+            raise SaisieInvalide(
+                "L'affectation vise une autre Mission Locale.", "codeMissionLocale"
+            )
         affectation_id = Affectation.create_id(donnees.id_affectation)
         existante = self._optionnel(Affectation, affectation_id)
         if existante is None:
@@ -228,7 +232,11 @@ class Cotraitance(Application[UUID]):
             dossier = self._charger(ctx, Dossier, dossier_id)
             evenement_id = uuid4().hex
             dossier.saisir_evenement(
-                evenement_id, type_evenement, jour, commentaire, ctx.acteur.sub,
+                evenement_id,
+                type_evenement,
+                jour,
+                commentaire,
+                ctx.acteur.sub,
                 self.horloge.aujourdhui(),
             )
             resultat = Resultat(dossier_id=dossier_id, evenement_id=evenement_id)
@@ -251,7 +259,11 @@ class Cotraitance(Application[UUID]):
             dossier = self._charger(ctx, Dossier, dossier_id)
             nouvel_id = uuid4().hex
             dossier.corriger_evenement(
-                evenement_id, nouvel_id, type_evenement, jour, ctx.acteur.sub,
+                evenement_id,
+                nouvel_id,
+                type_evenement,
+                jour,
+                ctx.acteur.sub,
                 self.horloge.aujourdhui(),
             )
             resultat = Resultat(dossier_id=dossier_id, evenement_id=nouvel_id)
@@ -351,13 +363,19 @@ class Cotraitance(Application[UUID]):
                 dossier = self._charger(ctx, Dossier, ppae.dossier_id)
                 evenement_id = uuid4().hex
                 dossier.saisir_evenement(
-                    evenement_id, TypeEvenement.ENTRETIEN_INDIVIDUEL, rdv.date, None,
-                    ctx.acteur.sub, aujourdhui,
+                    evenement_id,
+                    TypeEvenement.ENTRETIEN_INDIVIDUEL,
+                    rdv.date,
+                    None,
+                    ctx.acteur.sub,
+                    aujourdhui,
                 )
                 ppae.evaluer_entree(dossier.justifie, dossier.entretiens())
                 modifies.append(dossier)
                 resultat = Resultat(
-                    ppae_id=ppae_id, rendez_vous_id=rendez_vous_id, evenement_id=evenement_id,
+                    ppae_id=ppae_id,
+                    rendez_vous_id=rendez_vous_id,
+                    evenement_id=evenement_id,
                     dossier_id=dossier.id,
                 )
             return modifies, resultat
@@ -397,7 +415,12 @@ class Cotraitance(Application[UUID]):
             dossier.fermer_ppae(ppae_id)
             return [ppae, dossier], Resultat(ppae_id=ppae_id)
 
-        entree = {"ppae": ppae_id, "motif": motif, "r": demander_reaffectation, "v": version_attendue}
+        entree = {
+            "ppae": ppae_id,
+            "motif": motif,
+            "r": demander_reaffectation,
+            "v": version_attendue,
+        }
         return self._executer(ctx, "arreter_cotraitance", entree, ROLES_GESTION, decider)
 
     def sortir_ppae(
@@ -443,7 +466,7 @@ class Cotraitance(Application[UUID]):
     # ------------------------------------------------------------------ reading
 
     def charger(self, ctx: Contexte, type_agregat: type[A], agregat_id: UUID) -> A:
-        """An aggregate of the actor's Mission Locale; another ML's is indistinguishable from none."""
+        """An aggregate of the actor's ML; another ML's is indistinguishable from a missing one."""
         return self._charger(ctx, type_agregat, agregat_id)
 
     # ------------------------------------------------------------------ machinery
@@ -456,7 +479,7 @@ class Cotraitance(Application[UUID]):
 
     def _optionnel(self, type_agregat: type[A], agregat_id: UUID) -> A | None:
         try:
-            agregat = self.repository.get(agregat_id)
+            agregat: Aggregate = self.repository.get(agregat_id)
         except AggregateNotFoundError:
             return None
         return agregat if isinstance(agregat, type_agregat) else None

@@ -36,7 +36,8 @@ class EnumAsValue(Transcoding):
         return obj.value
 
     def decode(self, data: Any) -> Enum:
-        return self.type(data)
+        valeur: Enum = self.type(data)
+        return valeur
 
 
 class DataclassAsDict(Transcoding):

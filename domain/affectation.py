@@ -124,7 +124,9 @@ class Affectation(Aggregate):
             )
         if accepter:
             if motif is not None:
-                raise SaisieInvalide("Un motif de refus ne s'indique qu'en cas de refus.", "motifRefus")
+                raise SaisieInvalide(
+                    "Un motif de refus ne s'indique qu'en cas de refus.", "motifRefus"
+                )
             self._accepter()
         else:
             if motif is None:

@@ -191,7 +191,8 @@ class Dossier(Aggregate):
         actifs = [d.type for d in self.dispositifs if d.est_actif and d.type != "PPAE"]
         if actifs:
             raise SuppressionInterdite(
-                f"Suppression impossible : le jeune suit un autre dispositif actif ({', '.join(actifs)})."
+                "Suppression impossible : le jeune suit un autre dispositif actif "
+                f"({', '.join(actifs)})."
             )
         if flux_transmis:
             raise SuppressionInterdite(
@@ -310,6 +311,4 @@ def _verifier_evenement(jour: date, commentaire: str | None, aujourdhui: date) -
     if jour > aujourdhui:
         raise SaisieInvalide("La date d'un événement ne peut pas être dans le futur.", "date")
     if commentaire is not None and len(commentaire) > COMMENTAIRE_MAX:
-        raise SaisieInvalide(
-            f"Le commentaire dépasse {COMMENTAIRE_MAX} caractères.", "commentaire"
-        )
+        raise SaisieInvalide(f"Le commentaire dépasse {COMMENTAIRE_MAX} caractères.", "commentaire")

@@ -144,7 +144,9 @@ class PPAE(Aggregate):
                 f"(statut {self.statut.value})."
             )
         if date_entree > aujourdhui:
-            raise DateEntreeInvalide("La date d'entrée ne peut pas être dans le futur.", "dateEntree")
+            raise DateEntreeInvalide(
+                "La date d'entrée ne peut pas être dans le futur.", "dateEntree"
+            )
         if date_entree < self.date_affectation:
             raise DateEntreeInvalide(
                 f"La date d'entrée doit être au plus tôt la date d'affectation "
@@ -207,7 +209,9 @@ class PPAE(Aggregate):
                 f"La sortie ne s'enregistre que sur un PPAE en cours (statut {self.statut.value})."
             )
         if date_sortie > aujourdhui:
-            raise DateSortieInvalide("La date de sortie ne peut pas être dans le futur.", "dateSortie")
+            raise DateSortieInvalide(
+                "La date de sortie ne peut pas être dans le futur.", "dateSortie"
+            )
         if date_sortie < self.date_entree:
             raise DateSortieInvalide(
                 f"La date de sortie doit être au plus tôt la date d'entrée "
@@ -255,9 +259,7 @@ class PPAE(Aggregate):
     @event("RendezVousRenseigne")
     def _renseigner_rendez_vous(self, rendez_vous_id: str, statut: StatutRendezVous) -> None:
         self.rendez_vous[rendez_vous_id] = replace(self.rendez_vous[rendez_vous_id], statut=statut)
-        en_attente = any(
-            r.statut is StatutRendezVous.PLANIFIE for r in self.rendez_vous.values()
-        )
+        en_attente = any(r.statut is StatutRendezVous.PLANIFIE for r in self.rendez_vous.values())
         if not en_attente and statut in (StatutRendezVous.ANNULE, StatutRendezVous.REPORTE):
             self.statut_cotraitance = StatutCotraitance.ATTENTE_PLANIFICATION_RDV
 

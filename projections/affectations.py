@@ -8,7 +8,26 @@ from domain.affectation import Affectation
 from domain.valeurs import ListeCotraitance, StatutAffectation
 from projections.requetes import Page, paginer, texte
 from projections.stockage import Curseur
-from projections.vue import Ligne, VueTable
+from projections.vue import Ligne, VueTable, classes_evenements
+
+(
+    Recue,
+    ConflitRecu,
+    Acceptee,
+    Refusee,
+    Classee,
+    Rapprochee,
+    RapprochementAnnule,
+) = classes_evenements(
+    Affectation,
+    "Recue",
+    "ConflitRecu",
+    "Acceptee",
+    "Refusee",
+    "Classee",
+    "Rapprochee",
+    "RapprochementAnnule",
+)
 
 
 class AffectationsParStatut(VueTable):
@@ -35,7 +54,7 @@ class AffectationsParStatut(VueTable):
         return str(evenement.originator_id) if isinstance(evenement, Affectation.Event) else None
 
     def appliquer(self, ligne: Ligne | None, e: Any) -> Ligne | None:
-        if isinstance(e, Affectation.Recue):
+        if isinstance(e, Recue):
             ligne = {
                 "affectation_id": str(e.originator_id),
                 "code_ml": e.code_ml,
@@ -51,21 +70,21 @@ class AffectationsParStatut(VueTable):
             }
         elif ligne is None:
             return None
-        elif isinstance(e, Affectation.ConflitRecu):
+        elif isinstance(e, ConflitRecu):
             ligne["conflits"] += 1
-        elif isinstance(e, Affectation.Acceptee):
+        elif isinstance(e, Acceptee):
             ligne["statut"] = StatutAffectation.A_RAPPROCHER.value
-        elif isinstance(e, Affectation.Refusee):
+        elif isinstance(e, Refusee):
             ligne.update(statut=StatutAffectation.REFUSEE.value, motif_refus=texte(e.motif))
-        elif isinstance(e, Affectation.Classee):
+        elif isinstance(e, Classee):
             ligne["liste"] = texte(e.liste)
-        elif isinstance(e, Affectation.Rapprochee):
+        elif isinstance(e, Rapprochee):
             ligne.update(
                 statut=StatutAffectation.RAPPROCHEE.value,
                 dossier_id=str(e.dossier_id),
                 ppae_id=str(e.ppae_id),
             )
-        elif isinstance(e, Affectation.RapprochementAnnule):
+        elif isinstance(e, RapprochementAnnule):
             ligne.update(statut=StatutAffectation.A_RAPPROCHER.value, dossier_id=None, ppae_id=None)
         ligne["version"] = e.originator_version
         return ligne
@@ -86,6 +105,12 @@ def lister(
             params.append(valeur)
     vue = AffectationsParStatut
     return paginer(
-        cur, vue.table, list(vue.colonnes), conditions, params, ("tri", "affectation_id"), apres,
+        cur,
+        vue.table,
+        list(vue.colonnes),
+        conditions,
+        params,
+        ("tri", "affectation_id"),
+        apres,
         limite,
     )

@@ -9,7 +9,28 @@ from domain.dossier import Dossier
 from domain.noms import normaliser
 from projections.requetes import Page, paginer, texte
 from projections.stockage import Curseur
-from projections.vue import Ligne, VueTable
+from projections.vue import Ligne, VueTable, classes_evenements
+
+(
+    Cree,
+    Justifie,
+    RapprocheDude,
+    RapprochementAnnule,
+    DonneesRecues,
+    PPAEOuvert,
+    PPAEFerme,
+    Supprime,
+) = classes_evenements(
+    Dossier,
+    "Cree",
+    "Justifie",
+    "RapprocheDude",
+    "RapprochementAnnule",
+    "DonneesRecues",
+    "PPAEOuvert",
+    "PPAEFerme",
+    "Supprime",
+)
 
 PERSONNEL = ("nom", "nom_usage", "prenoms", "date_naissance", "texte_norm", "tri", "identifiant_pe")
 
@@ -45,7 +66,7 @@ class RechercheDossiers(VueTable):
         return str(evenement.originator_id) if isinstance(evenement, Dossier.Event) else None
 
     def appliquer(self, ligne: Ligne | None, e: Any) -> Ligne | None:
-        if isinstance(e, Dossier.Cree):
+        if isinstance(e, Cree):
             i = e.identite
             ligne = {
                 "dossier_id": str(e.originator_id),
@@ -65,21 +86,21 @@ class RechercheDossiers(VueTable):
             }
         elif ligne is None:
             return None
-        elif isinstance(e, Dossier.Justifie):
+        elif isinstance(e, Justifie):
             ligne["justifie"] = 1
-        elif isinstance(e, Dossier.RapprocheDude):
+        elif isinstance(e, RapprocheDude):
             ligne.update(marqueur="RAPPROCHE_DUDE", identifiant_pe=e.identifiant_pe)
-        elif isinstance(e, Dossier.RapprochementAnnule):
+        elif isinstance(e, RapprochementAnnule):
             ligne.update(marqueur=None, identifiant_pe=e.identifiant_pe)
             if ligne["ppae_ouvert"] == str(e.ppae_id):
                 ligne["ppae_ouvert"] = None
-        elif isinstance(e, Dossier.DonneesRecues):
+        elif isinstance(e, DonneesRecues):
             ligne["identifiant_pe"] = e.identifiant_pe
-        elif isinstance(e, Dossier.PPAEOuvert):
+        elif isinstance(e, PPAEOuvert):
             ligne["ppae_ouvert"] = str(e.ppae_id)
-        elif isinstance(e, Dossier.PPAEFerme):
+        elif isinstance(e, PPAEFerme):
             ligne["ppae_ouvert"] = None
-        elif isinstance(e, Dossier.Supprime):
+        elif isinstance(e, Supprime):
             ligne.update({c: None for c in PERSONNEL}, supprime=1, ppae_ouvert=None)
         ligne["version"] = e.originator_version
         return ligne

@@ -8,7 +8,34 @@ from domain.ppae import PPAE
 from domain.valeurs import StatutCotraitance, StatutPpae, StatutRendezVous
 from projections.requetes import Page, paginer, texte
 from projections.stockage import Curseur
-from projections.vue import Ligne, VueTable
+from projections.vue import Ligne, VueTable, classes_evenements
+
+(
+    Ouvert,
+    ConseillerAffecte,
+    RendezVousPropose,
+    RendezVousRenseigne,
+    Accepte,
+    EntreeEnCours,
+    EntreeRetroactive,
+    Sorti,
+    ArreteAnticipe,
+    RapprochementAnnule,
+    ClosDossierSupprime,
+) = classes_evenements(
+    PPAE,
+    "Ouvert",
+    "ConseillerAffecte",
+    "RendezVousPropose",
+    "RendezVousRenseigne",
+    "Accepte",
+    "EntreeEnCours",
+    "EntreeRetroactive",
+    "Sorti",
+    "ArreteAnticipe",
+    "RapprochementAnnule",
+    "ClosDossierSupprime",
+)
 
 
 class TableauPPAE(VueTable):
@@ -40,7 +67,7 @@ class TableauPPAE(VueTable):
         return str(evenement.originator_id) if isinstance(evenement, PPAE.Event) else None
 
     def appliquer(self, ligne: Ligne | None, e: Any) -> Ligne | None:
-        if isinstance(e, PPAE.Ouvert):
+        if isinstance(e, Ouvert):
             ligne = {
                 "ppae_id": str(e.originator_id),
                 "code_ml": e.code_ml,
@@ -57,25 +84,25 @@ class TableauPPAE(VueTable):
             }
         elif ligne is None:
             return None
-        elif isinstance(e, PPAE.ConseillerAffecte):
+        elif isinstance(e, ConseillerAffecte):
             ligne["conseiller_id"] = e.conseiller_id
             if ligne["statut_cotraitance"] == StatutCotraitance.A_AFFECTER.value:
                 ligne["statut_cotraitance"] = StatutCotraitance.ATTENTE_PLANIFICATION_RDV.value
-        elif isinstance(e, PPAE.RendezVousPropose):
+        elif isinstance(e, RendezVousPropose):
             ligne["statut_cotraitance"] = StatutCotraitance.EN_ATTENTE_ENTRETIEN.value
             ligne["rdv_planifies"] += 1
-        elif isinstance(e, PPAE.RendezVousRenseigne):
+        elif isinstance(e, RendezVousRenseigne):
             ligne["rdv_planifies"] -= 1
             reporte = e.statut in (StatutRendezVous.ANNULE, StatutRendezVous.REPORTE)
             if reporte and ligne["rdv_planifies"] == 0:
                 ligne["statut_cotraitance"] = StatutCotraitance.ATTENTE_PLANIFICATION_RDV.value
-        elif isinstance(e, PPAE.Accepte):
+        elif isinstance(e, Accepte):
             ligne["date_entree"] = texte(e.date_entree)
-        elif isinstance(e, PPAE.EntreeEnCours | PPAE.EntreeRetroactive):
+        elif isinstance(e, EntreeEnCours | EntreeRetroactive):
             ligne["statut"] = StatutPpae.EN_COURS.value
-        elif isinstance(e, PPAE.Sorti):
+        elif isinstance(e, Sorti):
             ligne.update(statut=StatutPpae.TERMINE.value, date_sortie=texte(e.date_sortie))
-        elif isinstance(e, PPAE.ArreteAnticipe | PPAE.RapprochementAnnule | PPAE.ClosDossierSupprime):
+        elif isinstance(e, ArreteAnticipe | RapprochementAnnule | ClosDossierSupprime):
             ligne["statut"] = StatutPpae.SUPPRIME.value
         ligne["version"] = e.originator_version
         return ligne
@@ -101,6 +128,12 @@ def lister(
             params.append(valeur)
     vue = TableauPPAE
     return paginer(
-        cur, vue.table, list(vue.colonnes), conditions, params, ("ouvert_le", "ppae_id"), apres,
+        cur,
+        vue.table,
+        list(vue.colonnes),
+        conditions,
+        params,
+        ("ouvert_le", "ppae_id"),
+        apres,
         limite,
     )

@@ -35,7 +35,7 @@ class EtatVue:
 
     @property
     def a_reconstruire(self) -> bool:
-        return self.version_enregistree != self.version_code
+        return self.version_enregistree not in (None, self.version_code)
 
 
 class Projecteur:
@@ -63,10 +63,11 @@ class Projecteur:
         derniere = self.app.recorder.max_notification_id() or 0
         with self.stockage.lecture() as cur:
             lignes = {n: (p, v) for n, p, v in cur.fetchall(f"SELECT * FROM {TABLE_POSITIONS}")}
-        return [
-            EtatVue(nom, *(lignes.get(nom) or (0, None)), vue.version, derniere)
-            for nom, vue in self.vues.items()
-        ]
+        etats = []
+        for nom, vue in self.vues.items():
+            position, version = lignes.get(nom, (0, None))
+            etats.append(EtatVue(nom, int(position), version, vue.version, derniere))
+        return etats
 
     def reinitialiser(self, nom: str) -> None:
         """Drops the view and its position: it is rebuilt from zero by the next catch-up."""
@@ -86,18 +87,27 @@ class Projecteur:
         """Processes every recorded event not yet in the views; returns how many were read."""
         vues = [self.vues[n] for n in (noms or self.vues)]
         sujets = sorted({s for v in vues for s in v.sujets}) if noms else []
+        plafond = self.app.recorder.max_notification_id() or 0
         lus = 0
         while True:
             depart = min(self._position(v.nom) for v in vues)
             notifications = self.app.recorder.select_notifications(
-                start=depart, limit=lot, topics=sujets, inclusive_of_start=False
+                start=depart, limit=lot, stop=plafond, topics=sujets, inclusive_of_start=False
             )
-            if not notifications:
-                return lus
-            self.traiter_lot(notifications, vues)
-            lus += len(notifications)
+            if notifications:
+                self.traiter_lot(notifications, vues)
+                lus += len(notifications)
             if len(notifications) < lot:
-                return lus
+                break
+        self._avancer(vues, plafond)
+        return lus
+
+    def _avancer(self, vues: Sequence[VueTable], position: int) -> None:
+        """After a filtered read up to ``position``, nothing below it is left for these views."""
+        with self.stockage.transaction() as cur:
+            for vue in vues:
+                if self._position_verrouillee(cur, vue) < position:
+                    self._ecrire_position(cur, vue, position)
 
     def traiter_lot(self, notifications: Sequence[Notification], vues: Sequence[VueTable]) -> None:
         evenements = [(n.id, self.app.mapper.to_domain_event(n)) for n in notifications]

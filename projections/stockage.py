@@ -56,6 +56,7 @@ class StockageVues:
         self._connexion: Any = self._connecter()
 
     def _connecter(self) -> Any:
+        connexion: Any
         if self.base.est_postgres:
             schema = self.base.postgres_schema
             connexion = psycopg.connect(

@@ -15,6 +15,15 @@ Ligne = dict[str, Any]
 LOT_SQL = 500
 
 
+def classes_evenements(agregat: type[Aggregate], *noms: str) -> list[type[Any]]:
+    """An aggregate's event classes by name; a wrong name fails at import, not at run time."""
+    classes = [getattr(agregat, nom, None) for nom in noms]
+    inconnus = [n for n, c in zip(noms, classes, strict=True) if c is None]
+    if inconnus:
+        raise LookupError(f"{agregat.__name__} has no event {', '.join(inconnus)}")
+    return classes  # type: ignore[return-value]
+
+
 def sujets(*agregats: type[Aggregate]) -> tuple[str, ...]:
     """The topics of every event class of these aggregates."""
     return tuple(
@@ -56,7 +65,9 @@ class VueTable(ABC):
         cols = ", ".join(f"{c} {t}" for c, t in self.colonnes.items())
         cur.execute(f"CREATE TABLE IF NOT EXISTS {self.table} ({cols}, PRIMARY KEY ({self.cle}))")
         for i, definition in enumerate(self.index):
-            cur.execute(f"CREATE INDEX IF NOT EXISTS {self.table}_i{i} ON {self.table} {definition}")
+            cur.execute(
+                f"CREATE INDEX IF NOT EXISTS {self.table}_i{i} ON {self.table} {definition}"
+            )
 
     def supprimer(self, cur: Curseur) -> None:
         cur.execute(f"DROP TABLE IF EXISTS {self.table}")

@@ -1,0 +1,1 @@
+"""The composition root for everything but the web process: settings, wiring, the CLI."""

@@ -1,0 +1,47 @@
+"""Wires the application, the views' storage and the projection runner from the settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import psycopg
+from psycopg import sql
+
+from application.horloge import Horloge
+from application.persistance import Base, base_depuis_url
+from application.service import Cotraitance
+from cotraitance.settings import Settings
+from projections.catalogue import toutes_les_vues
+from projections.runner import Projecteur
+from projections.stockage import StockageVues
+
+
+@dataclass
+class Service:
+    base: Base
+    app: Cotraitance
+    stockage: StockageVues
+    projecteur: Projecteur
+
+    def close(self) -> None:
+        self.stockage.close()
+        self.app.close()
+
+
+def preparer_base(base: Base) -> None:
+    """PostgreSQL: the schema must exist before the event store creates its tables."""
+    if base.est_postgres:
+        with psycopg.connect(base.conninfo(), autocommit=True) as conn:
+            conn.execute(
+                sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(
+                    sql.Identifier(base.postgres_schema)
+                )
+            )
+
+
+def demarrer(settings: Settings, horloge: Horloge | None = None) -> Service:
+    base = base_depuis_url(settings.database_url)
+    preparer_base(base)
+    app = Cotraitance(env=base.env, horloge=horloge, regles=settings.regles)
+    stockage = StockageVues(base)
+    return Service(base, app, stockage, Projecteur(app, stockage, toutes_les_vues()))

@@ -1,0 +1,121 @@
+"""The ``cotraitance`` command (DESIGN §6): technical words in English, domain words in French."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+
+from application.contexte import systeme
+from cotraitance.bootstrap import Service, demarrer
+from cotraitance.settings import ConfigurationInvalide, Settings
+from domain.erreurs import ErreurMetier
+from integrations.referentiel.lignes import LigneRejetee
+from integrations.referentiel.missions_locales import lire_missions_locales
+
+EXIT_LIGNES_REJETEES = 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        settings = Settings.depuis_env(os.environ)
+    except ConfigurationInvalide as exc:
+        print(f"configuration error: {exc}", file=sys.stderr)
+        return 1
+    if not hasattr(args, "action"):
+        parser.print_help()
+        return 1
+    service = demarrer(settings)
+    try:
+        code: int = args.action(service, args)
+        return code
+    finally:
+        service.close()
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="cotraitance", description=__doc__)
+    commandes = parser.add_subparsers(title="commands")
+
+    imports = commandes.add_parser("import", help="load a file").add_subparsers(title="files")
+    ml = imports.add_parser("missions-locales", help="Missions Locales: zone and counselors")
+    ml.add_argument("file", type=Path)
+    ml.set_defaults(action=importer_missions_locales)
+
+    projections = commandes.add_parser("projections", help="read models").add_subparsers()
+    status = projections.add_parser("status", help="position and lag of each view")
+    status.set_defaults(action=projections_status)
+    rebuild = projections.add_parser("rebuild", help="rebuild one view, or all, from zero")
+    rebuild.add_argument("name", nargs="?")
+    rebuild.set_defaults(action=projections_rebuild)
+    catchup = projections.add_parser("catch-up", help="process the events not yet in the views")
+    catchup.set_defaults(action=projections_catch_up)
+    return parser
+
+
+def importer_missions_locales(service: Service, args: argparse.Namespace) -> int:
+    chemin: Path = args.file
+    if not chemin.is_file():
+        print(f"fichier introuvable : {chemin}", file=sys.stderr)
+        return 1
+    issues: Counter[str] = Counter()
+    rejets: list[LigneRejetee] = []
+    for lu in lire_missions_locales(chemin):
+        if isinstance(lu, LigneRejetee):
+            rejets.append(lu)
+            continue
+        try:
+            resultat = service.app.enregistrer_mission_locale(
+                systeme(lu.code, "import-missions-locales"),
+                lu.code,
+                lu.nom,
+                lu.communes,
+                lu.conseillers,
+            )
+        except ErreurMetier as exc:
+            rejets.append(LigneRejetee(lu.ligne, exc.message))
+            continue
+        issues[resultat.issue or "?"] += 1
+        print(f"ligne {lu.ligne} : {lu.code} {resultat.issue}", flush=True)
+    total = sum(issues.values()) + len(rejets)
+    print(
+        f"{total} ligne(s) lue(s) : {issues['creee']} créée(s), {issues['modifiee']} modifiée(s), "
+        f"{issues['inchangee']} inchangée(s), {len(rejets)} rejetée(s)"
+    )
+    for rejet in rejets:
+        print(f"  rejet ligne {rejet.ligne} : {rejet.raison}")
+    return EXIT_LIGNES_REJETEES if rejets else 0
+
+
+def projections_status(service: Service, args: argparse.Namespace) -> int:
+    print(f"{'view':<28}{'position':>10}{'lag':>10}  state")
+    for etat in service.projecteur.etats():
+        statut = "to rebuild" if etat.a_reconstruire else "ok"
+        print(f"{etat.nom:<28}{etat.position:>10}{etat.retard:>10}  {statut}")
+    return 0
+
+
+def projections_rebuild(service: Service, args: argparse.Namespace) -> int:
+    noms = [args.name] if args.name else list(service.projecteur.vues)
+    inconnus = [n for n in noms if n not in service.projecteur.vues]
+    if inconnus:
+        print(f"unknown view: {', '.join(inconnus)} (known: {', '.join(service.projecteur.vues)})")
+        return 1
+    for nom in noms:
+        lus = service.projecteur.reconstruire(nom)
+        print(f"{nom}: rebuilt from {lus} event(s)")
+    return 0
+
+
+def projections_catch_up(service: Service, args: argparse.Namespace) -> int:
+    print(f"{service.projecteur.rattraper()} event(s) processed")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

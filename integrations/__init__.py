@@ -1,0 +1,1 @@
+"""Adapters to the outside: the DUDE and the reference data files."""

@@ -1,0 +1,1 @@
+"""Reference data files (DESIGN §4)."""
