@@ -1,0 +1,103 @@
+"""`cotraitance import missions-locales FILE` on real files: bad rows reported, good rows saved."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from application.persistance import base_depuis_url
+from application.service import Cotraitance
+from cotraitance.cli import EXIT_LIGNES_REJETEES, main
+
+EXEMPLE = Path(__file__).resolve().parent.parent / "examples" / "missions-locales.jsonl"
+
+
+@pytest.fixture
+def base_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    monkeypatch.setenv("COTRAITANCE_DATABASE_URL", url)
+    return url
+
+
+def _ml(url: str, code: str) -> tuple[list[str], list[str]] | None:
+    app = Cotraitance(env=base_depuis_url(url).env)
+    try:
+        ml = app.mission_locale(code)
+        return None if ml is None else (ml.communes, [c.id for c in ml.conseillers])
+    finally:
+        app.close()
+
+
+def test_l_import_du_fichier_exemple_cree_la_mission_locale_puis_ne_change_rien(
+    base_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["import", "missions-locales", str(EXEMPLE)]) == 0
+    assert "1 créée(s)" in capsys.readouterr().out
+    assert _ml(base_url, "ML001") == (["75056", "75111", "75120", "93048"], ["C1", "C2"])
+    assert main(["import", "missions-locales", str(EXEMPLE)]) == 0
+    assert "1 inchangée(s)" in capsys.readouterr().out
+
+
+def test_une_ligne_malformee_est_rapportee_avec_son_numero_et_les_bonnes_passent(
+    base_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bonne = {
+        "codeMissionLocale": "ML002",
+        "nom": "Nord",
+        "communesInsee": ["59350"],
+        "conseillers": [{"id": "N1", "nom": "Nina"}],
+    }
+    fichier = tmp_path / "ml.jsonl"
+    fichier.write_text(
+        "\n".join(
+            [
+                "{pas du json",
+                json.dumps({**bonne, "communesInsee": ["5935"]}),
+                json.dumps(bonne),
+                json.dumps({**bonne, "codeMissionLocale": "ML003", "conseillers": [{"id": "X"}]}),
+                "[1, 2]",
+            ]
+        ),
+        encoding="utf-8",
+    )
+    assert main(["import", "missions-locales", str(fichier)]) == EXIT_LIGNES_REJETEES
+    sortie = capsys.readouterr().out
+    assert "rejet ligne 1 : JSON invalide" in sortie
+    assert "rejet ligne 2 : codes INSEE invalides : 5935" in sortie
+    assert "rejet ligne 4 : champ nom manquant ou vide" in sortie
+    assert "rejet ligne 5 : un objet JSON est attendu" in sortie
+    assert _ml(base_url, "ML002") == (["59350"], ["N1"])
+    assert _ml(base_url, "ML003") is None
+
+
+def test_un_second_chargement_met_a_jour_zone_et_conseillers(
+    base_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["import", "missions-locales", str(EXEMPLE)]) == 0
+    ligne = json.loads(EXEMPLE.read_text(encoding="utf-8"))
+    ligne["communesInsee"].append("93066")
+    ligne["conseillers"] = ligne["conseillers"][:1]
+    fichier = tmp_path / "maj.jsonl"
+    fichier.write_text(json.dumps(ligne), encoding="utf-8")
+    assert main(["import", "missions-locales", str(fichier)]) == 0
+    assert "1 modifiée(s)" in capsys.readouterr().out
+    assert _ml(base_url, "ML001") == (["75056", "75111", "75120", "93048", "93066"], ["C1"])
+
+
+def test_un_fichier_absent_est_une_erreur_claire(
+    base_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["import", "missions-locales", "absent.jsonl"]) == 1
+    assert "fichier introuvable" in capsys.readouterr().err
+
+
+def test_projections_status_et_rebuild(base_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["import", "missions-locales", str(EXEMPLE)]) == 0
+    assert main(["projections", "rebuild"]) == 0
+    assert main(["projections", "status"]) == 0
+    sortie = capsys.readouterr().out
+    assert "recherche_dossiers" in sortie
+    assert "ok" in sortie
+    assert main(["projections", "rebuild", "inconnue"]) == 1
