@@ -18,8 +18,10 @@ from domain.dossier import Dossier
 from domain.erreurs import ErreurMetier
 from domain.ppae import PPAE
 from domain.valeurs import (
+    Acteur,
     Dispositif,
     Identite,
+    Role,
     StatutRendezVous,
     TypeAffectation,
     TypeEvenement,
@@ -30,6 +32,8 @@ AUJOURDHUI = date(2026, 11, 20)
 DATE_AFFECTATION = date(2026, 9, 1)
 DATE_ENTREE = date(2026, 10, 1)
 NAISSANCE = date(2004, 3, 15)
+
+GESTIONNAIRE = Contexte(Acteur("gestion-1", Role.GESTIONNAIRE, ML))
 
 _CHAMPS_IDENTITE = {"nom", "prenoms", "date_naissance", "nom_usage", "commune_insee"}
 
@@ -117,9 +121,9 @@ def ids(resultat: Resultat) -> tuple[UUID, UUID]:
 
 
 def rendez_vous(app: Cotraitance, ctx: Contexte, ppae_id: UUID, jour: date) -> str:
-    """R6: a counselor is assigned if needed, then an appointment is proposed."""
+    """R6: the manager assigns a counselor if needed, then an appointment is proposed."""
     if ppae(app, ctx, ppae_id).conseiller_id is None:
-        app.affecter_conseiller(ctx, ppae_id, "C1")
+        app.affecter_conseiller(GESTIONNAIRE, ppae_id, "C1")
     resultat = app.proposer_rendez_vous(ctx, ppae_id, jour)
     assert resultat.rendez_vous_id is not None
     return resultat.rendez_vous_id
