@@ -10,6 +10,7 @@ import pytest
 from application.audit import etat_au, historique
 from domain.dossier import Dossier
 from domain.ppae import PPAE
+from domain.valeurs import MotifArret
 from tests.scenario import (
     DATE_ENTREE,
     affectation_acceptee,
@@ -124,3 +125,15 @@ def test_un_auditeur_d_une_autre_mission_locale_ne_trouve_pas_le_dossier(app, ac
     )
     with refus(app, "NON_TROUVE"):
         historique(app, auditeur_ailleurs, dossier_id)
+
+
+def test_l_historique_couvre_tous_les_ppae_du_dossier_et_leurs_affectations(app, acteurs):
+    """R21: a reassigned youth's full history."""
+    g = acteurs.gestionnaire
+    premier = dossier_importe(app, g)
+    app.arreter_cotraitance(g, premier.ppae_id, MotifArret.REFUS_DU_JEUNE)
+    second = app.rapprocher(g, affectation_acceptee(app, g, "AFF-2"), premier.dossier_id)
+    agregats = {f.agregat_id for f in historique(app, acteurs.auditeur, premier.dossier_id)}
+    assert {premier.ppae_id, premier.affectation_id, second.ppae_id, second.affectation_id} <= (
+        agregats
+    )

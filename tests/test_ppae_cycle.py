@@ -18,6 +18,7 @@ from tests.scenario import (
     ppae,
     refus,
     rendez_vous,
+    rien_n_est_enregistre,
 )
 
 # ------------------------------------------------------------------ R6
@@ -215,3 +216,57 @@ def test_une_entree_du_jour_n_est_pas_retroactive(app, acteurs):
     entre = ppae(app, ctx, ppae_id)
     assert entre.statut is StatutPpae.EN_COURS
     assert entre.entree_retroactive is False
+
+
+@pytest.mark.parametrize(
+    "type_evenement",
+    [t for t in TypeEvenement if t is not TypeEvenement.ENTRETIEN_INDIVIDUEL],
+)
+def test_seul_un_entretien_individuel_fait_entrer_le_ppae(app, acteurs, type_evenement):
+    """R8 (c): a workshop, a collective session or a proposal is not an interview."""
+    ctx = acteurs.conseiller
+    dossier_id, ppae_id = ids(dossier_importe(app, acteurs.gestionnaire))
+    app.justifier_dossier(ctx, dossier_id, "CNI")
+    app.accepter_ppae(ctx, ppae_id, DATE_ENTREE)
+    app.saisir_evenement(ctx, dossier_id, type_evenement, date(2026, 10, 5))
+    assert ppae(app, ctx, ppae_id).statut is StatutPpae.NON_INITIALISE
+
+
+def test_justifier_sans_piece_est_une_saisie_invalide(app, acteurs):
+    """R8 (a), R24"""
+    dossier_id, _ = ids(dossier_importe(app, acteurs.gestionnaire))
+    with refus(app, "SAISIE_INVALIDE") as info:
+        app.justifier_dossier(acteurs.conseiller, dossier_id, "   ")
+    assert info.value.champ == "piece"
+
+
+def test_justifier_un_dossier_deja_justifie_n_enregistre_rien(app, acteurs):
+    """R8 (a)"""
+    dossier_id, _ = ids(dossier_importe(app, acteurs.gestionnaire))
+    app.justifier_dossier(acteurs.conseiller, dossier_id, "CNI")
+    with rien_n_est_enregistre(app):
+        app.justifier_dossier(acteurs.conseiller, dossier_id, "Passeport")
+    assert dossier(app, acteurs.conseiller, dossier_id).piece == "CNI"
+
+
+def test_reaffecter_le_meme_conseiller_n_enregistre_rien(app, acteurs):
+    """R6"""
+    _, ppae_id = ids(dossier_importe(app, acteurs.gestionnaire))
+    app.affecter_conseiller(acteurs.gestionnaire, ppae_id, "C1")
+    with rien_n_est_enregistre(app):
+        app.affecter_conseiller(acteurs.gestionnaire, ppae_id, "C1")
+
+
+def test_renseigner_un_rendez_vous_inconnu_est_une_saisie_invalide(app, acteurs):
+    """R6"""
+    _, ppae_id = ids(dossier_importe(app, acteurs.gestionnaire))
+    with refus(app, "SAISIE_INVALIDE"):
+        app.renseigner_rendez_vous(acteurs.conseiller, ppae_id, "inconnu", StatutRendezVous.ABSENT)
+
+
+def test_une_issue_planifie_n_est_pas_une_issue(app, acteurs):
+    """R6"""
+    _, ppae_id = ids(dossier_importe(app, acteurs.gestionnaire))
+    rdv = rendez_vous(app, acteurs.conseiller, ppae_id, date(2026, 11, 10))
+    with refus(app, "SAISIE_INVALIDE"):
+        app.renseigner_rendez_vous(acteurs.conseiller, ppae_id, rdv, StatutRendezVous.PLANIFIE)
