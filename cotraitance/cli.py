@@ -9,12 +9,15 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
+from api.auth import ROLES_JETON, emettre_jeton_dev, secret_dev
 from application.contexte import systeme
-from cotraitance.bootstrap import Service, demarrer
-from cotraitance.settings import ConfigurationInvalide, Settings
+from application.settings import ConfigurationInvalide, Settings
+from cotraitance.demo import ML as DEMO_ML
+from cotraitance.demo import charger_demo
 from domain.erreurs import ErreurMetier
 from integrations.referentiel.lignes import LigneRejetee
 from integrations.referentiel.missions_locales import lire_missions_locales
+from projections.service import Service, demarrer
 
 EXIT_LIGNES_REJETEES = 2
 
@@ -30,10 +33,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not hasattr(args, "action"):
         parser.print_help()
         return 1
+    if args.action in (serve, token):
+        return int(args.action(settings, args))
     service = demarrer(settings)
     try:
-        code: int = args.action(service, args)
-        return code
+        code = args.action(service, args)
+        return int(code)
     finally:
         service.close()
 
@@ -41,6 +46,18 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="cotraitance", description=__doc__)
     commandes = parser.add_subparsers(title="commands")
+
+    serveur = commandes.add_parser("serve", help="serve the GraphQL API")
+    serveur.add_argument("--demo", action="store_true", help="load the demo data set first")
+    serveur.add_argument("--host", default="127.0.0.1")
+    serveur.add_argument("--port", type=int, default=8000)
+    serveur.set_defaults(action=serve)
+
+    jeton = commandes.add_parser("token", help="print a token of the dev issuer")
+    jeton.add_argument("--role", required=True, choices=[r.value for r in ROLES_JETON.values()])
+    jeton.add_argument("--ml", required=True, help="code of the Mission Locale")
+    jeton.add_argument("--sub", default=None, help="subject (default: the role in lower case)")
+    jeton.set_defaults(action=token)
 
     imports = commandes.add_parser("import", help="load a file").add_subparsers(title="files")
     ml = imports.add_parser("missions-locales", help="Missions Locales: zone and counselors")
@@ -56,6 +73,39 @@ def _parser() -> argparse.ArgumentParser:
     catchup = projections.add_parser("catch-up", help="process the events not yet in the views")
     catchup.set_defaults(action=projections_catch_up)
     return parser
+
+
+def serve(settings: Settings, args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from api.app import creer_app
+
+    service = demarrer(settings)
+    if args.demo:
+        charge = charger_demo(service.app, service.app.horloge.aujourdhui())
+        print("demo data " + ("loaded" if charge else "already there"))
+    url = f"http://{args.host}:{args.port}/graphql"
+    print(
+        f"Cotraitance GraphQL API: {url}"
+        + (" (GraphiQL in a browser)" if settings.graphiql else "")
+    )
+    if not settings.est_prod:
+        secret = secret_dev(settings)
+        print(f"dev tokens for {DEMO_ML} (Authorization: Bearer <token>):")
+        for role in ROLES_JETON.values():
+            jeton = emettre_jeton_dev(secret, role.value.lower(), role, DEMO_ML)
+            print(f"  {role.value:<13} {jeton}")
+    uvicorn.run(creer_app(settings, service), host=args.host, port=args.port, log_level="info")
+    return 0
+
+
+def token(settings: Settings, args: argparse.Namespace) -> int:
+    if settings.est_prod:
+        print("the dev issuer is off in prod", file=sys.stderr)
+        return 1
+    role = ROLES_JETON[args.role]
+    print(emettre_jeton_dev(secret_dev(settings), args.sub or args.role.lower(), role, args.ml))
+    return 0
 
 
 def importer_missions_locales(service: Service, args: argparse.Namespace) -> int:

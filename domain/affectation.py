@@ -108,6 +108,18 @@ class Affectation(Aggregate):
         self.dossier_id: UUID | None = None
         self.ppae_id: UUID | None = None
 
+    def donnees(self) -> DonneesAffectation:
+        return DonneesAffectation(
+            id_affectation=self.id_affectation,
+            code_ml=self.code_ml,
+            date_affectation=self.date_affectation,
+            type_affectation=self.type_affectation,
+            identifiant_pe=self.identifiant_pe,
+            identite=self.identite,
+            date_dernier_entretien_dude=self.date_dernier_entretien_dude,
+            periodes_radiation=tuple(self.periodes_radiation),
+        )
+
     def recevoir_a_nouveau(self, donnees: DonneesAffectation) -> bool:
         """R1: the same content again records nothing; other content is kept for review."""
         empreinte = donnees.empreinte()

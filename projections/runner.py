@@ -43,6 +43,7 @@ class Projecteur:
         self.app = app
         self.stockage = stockage
         self.vues = {v.nom: v for v in vues}
+        self.en_continu = False
         self._installer()
 
     # ------------------------------------------------------------------ set-up and status
@@ -133,12 +134,16 @@ class Projecteur:
 
     def executer(self, arret: threading.Event, intervalle: float = 0.2) -> None:
         """Runs until ``arret`` is set."""
-        self.rattraper()
-        if self.stockage.est_postgres:
-            self._suivre_abonnement(arret)
-            return
-        while not arret.wait(intervalle):
+        self.en_continu = True
+        try:
             self.rattraper()
+            if self.stockage.est_postgres:
+                self._suivre_abonnement(arret)
+                return
+            while not arret.wait(intervalle):
+                self.rattraper()
+        finally:
+            self.en_continu = False
 
     def _suivre_abonnement(self, arret: threading.Event) -> None:
         depart = min(self._position(n) for n in self.vues)

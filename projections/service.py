@@ -1,4 +1,4 @@
-"""Wires the application, the views' storage and the projection runner from the settings."""
+"""The running service: the application, its views and their runner, wired from the settings."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from psycopg import sql
 from application.horloge import Horloge
 from application.persistance import Base, base_depuis_url
 from application.service import Cotraitance
-from cotraitance.settings import Settings
+from application.settings import Settings
 from projections.catalogue import toutes_les_vues
 from projections.runner import Projecteur
 from projections.stockage import StockageVues

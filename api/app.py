@@ -1,0 +1,180 @@
+"""The web process: Starlette serving the GraphQL API, with auth, limits and a health check."""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+from uuid import uuid4
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLHTTPResponse
+from strawberry.types import ExecutionResult
+
+from api.auth import Authentificateur, NonAuthentifie
+from api.contexte import ContexteRequete, JournalAcces, en_thread
+from api.erreurs import BAD_USER_INPUT, INTERNAL_SERVER_ERROR, UNAUTHENTICATED, formater, journal
+from api.schema import construire_schema
+from application.settings import Settings
+from projections.service import Service, demarrer
+
+TAILLE_CORPS_MAX = 64 * 1024
+CLE_ACTEUR = "cotraitance.acteur"
+CLE_REQUETE = "cotraitance.request_id"
+REQUEST_ID_VALIDE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+
+
+def erreur_http(statut: int, code: str, message: str, request_id: str) -> JSONResponse:
+    corps = {
+        "errors": [{"message": message, "extensions": {"code": code, "requestId": request_id}}]
+    }
+    return JSONResponse(corps, status_code=statut, headers={"X-Request-Id": request_id})
+
+
+class VueGraphQL(GraphQL[ContexteRequete, None]):
+    def __init__(self, service: Service, journal_acces: JournalAcces, settings: Settings) -> None:
+        super().__init__(
+            construire_schema(settings.introspection, settings.field_suggestions),
+            graphql_ide="graphiql" if settings.graphiql else None,
+            allow_queries_via_get=False,
+        )
+        self.service = service
+        self.journal_acces = journal_acces
+
+    async def get_context(self, request: Any, response: Any) -> ContexteRequete:
+        return ContexteRequete(
+            acteur=request.scope[CLE_ACTEUR],
+            service=self.service,
+            journal=self.journal_acces,
+            request_id=request.scope[CLE_REQUETE],
+        )
+
+    async def process_result(self, request: Any, result: ExecutionResult) -> GraphQLHTTPResponse:
+        sortie: GraphQLHTTPResponse = {"data": result.data}
+        if result.errors:
+            request_id = request.scope[CLE_REQUETE]
+            sortie["errors"] = [formater(e, request_id) for e in result.errors]
+        return sortie
+
+
+class Garde:
+    """Request id, body size, authentication; anything unexpected becomes a clean JSON error."""
+
+    def __init__(self, vue: ASGIApp, auth: Authentificateur, graphiql: bool) -> None:
+        self.vue = vue
+        self.auth = auth
+        self.graphiql = graphiql
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.vue(scope, receive, send)
+            return
+        request = Request(scope)
+        fourni = request.headers.get("x-request-id", "")
+        request_id = fourni if REQUEST_ID_VALIDE.match(fourni) else uuid4().hex
+        scope[CLE_REQUETE] = request_id
+        try:
+            await self._servir(scope, receive, send, request, request_id)
+        except Exception:
+            journal.exception("request failed request_id=%s", request_id)
+            reponse = erreur_http(503, INTERNAL_SERVER_ERROR, "Service indisponible.", request_id)
+            await reponse(scope, receive, send)
+
+    async def _servir(
+        self, scope: Scope, receive: Receive, send: Send, request: Request, request_id: str
+    ) -> None:
+        if (
+            request.method == "GET"
+            and self.graphiql
+            and "text/html" in request.headers.get("accept", "")
+        ):
+            await self.vue(scope, receive, send)
+            return
+        corps = await _lire_corps(receive, TAILLE_CORPS_MAX)
+        if corps is None:
+            message = f"Requête trop volumineuse (au plus {TAILLE_CORPS_MAX} octets)."
+            await erreur_http(413, BAD_USER_INPUT, message, request_id)(scope, receive, send)
+            return
+        try:
+            scope[CLE_ACTEUR] = await en_thread(
+                self.auth.acteur, request.headers.get("authorization")
+            )
+        except NonAuthentifie as exc:
+            await erreur_http(401, UNAUTHENTICATED, str(exc), request_id)(scope, receive, send)
+            return
+
+        async def rejouer() -> Message:
+            return {"type": "http.request", "body": corps, "more_body": False}
+
+        async def envoyer(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message.setdefault("headers", []).append((b"x-request-id", request_id.encode()))
+            await send(message)
+
+        await self.vue(scope, rejouer, envoyer)
+
+
+async def _lire_corps(receive: Receive, maximum: int) -> bytes | None:
+    morceaux, taille = [], 0
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            break
+        morceau = message.get("body", b"")
+        taille += len(morceau)
+        if taille > maximum:
+            return None
+        morceaux.append(morceau)
+        if not message.get("more_body", False):
+            break
+    return b"".join(morceaux)
+
+
+def creer_app(settings: Settings, service: Service | None = None) -> Starlette:
+    service = service or demarrer(settings)
+    journal_acces = JournalAcces(settings.access_log)
+    vue = VueGraphQL(service, journal_acces, settings)
+    garde = Garde(vue, Authentificateur(settings), settings.graphiql)
+
+    @asynccontextmanager
+    async def cycle_de_vie(_: Starlette) -> AsyncIterator[None]:
+        arret = threading.Event()
+        fil = threading.Thread(
+            target=service.projecteur.executer, args=(arret,), name="projections", daemon=True
+        )
+        fil.start()
+        try:
+            yield
+        finally:
+            arret.set()
+            await en_thread(fil.join, 10)
+            journal_acces.close()
+            service.close()
+
+    async def sante(request: Request) -> Response:
+        try:
+            etats = await en_thread(service.projecteur.etats)
+        except Exception:
+            journal.exception("health check failed")
+            return JSONResponse({"status": "indisponible"}, status_code=503)
+        corps = {
+            "status": "ok",
+            "projections": {e.nom: {"position": e.position, "retard": e.retard} for e in etats},
+        }
+        return Response(json.dumps(corps), media_type="application/json")
+
+    return Starlette(
+        routes=[
+            Route("/health", sante, methods=["GET"]),
+            Route("/graphql", garde, methods=["GET", "POST"]),
+        ],
+        lifespan=cycle_de_vie,
+    )

@@ -1,0 +1,111 @@
+"""R23: every request carries a bearer JWT (subject, role, ML). Dev: an embedded HS256 issuer.
+Prod: RS256/ES256 tokens checked against the provider's JWKS, issuer, audience and expiry."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import jwt
+
+from application.settings import Settings
+from domain.valeurs import Acteur, Role
+
+DEV_ISSUER = "cotraitance-dev"
+DEV_AUDIENCE = "cotraitance"
+ALGORITHMES_PROD = ["RS256", "ES256"]
+ROLES_JETON = {r.value: r for r in Role if r is not Role.SYSTEME}
+
+
+class NonAuthentifie(Exception):
+    """The request's credentials are missing or not acceptable; the message says why."""
+
+
+def secret_dev(settings: Settings) -> str:
+    """The dev issuer's key: configured, or made once and kept under the var directory."""
+    if settings.jwt_secret:
+        return settings.jwt_secret
+    chemin = Path(settings.var_dir) / "dev-jwt-secret"
+    if not chemin.exists():
+        chemin.parent.mkdir(parents=True, exist_ok=True)
+        chemin.write_text(secrets.token_urlsafe(32), encoding="utf-8")
+        chemin.chmod(0o600)
+    return chemin.read_text(encoding="utf-8").strip()
+
+
+def emettre_jeton_dev(
+    secret: str, sub: str, role: Role, code_ml: str, duree: timedelta = timedelta(hours=12)
+) -> str:
+    maintenant = datetime.now(UTC)
+    charge = {
+        "sub": sub,
+        "role": role.value,
+        "ml": code_ml,
+        "iss": DEV_ISSUER,
+        "aud": DEV_AUDIENCE,
+        "iat": maintenant,
+        "exp": maintenant + duree,
+    }
+    return jwt.encode(charge, secret, algorithm="HS256")
+
+
+class Authentificateur:
+    def __init__(self, settings: Settings) -> None:
+        self.prod = settings.est_prod
+        if self.prod:
+            settings.verifier()
+            self._jwks = jwt.PyJWKClient(str(settings.oidc_jwks_url), cache_keys=True, timeout=5)
+            self._issuer = str(settings.oidc_issuer)
+            self._audience = str(settings.oidc_audience)
+        else:
+            self._secret = secret_dev(settings)
+
+    def acteur(self, autorisation: str | None) -> Acteur:
+        """The actor of an ``Authorization`` header value. Blocking (JWKS): call off the loop."""
+        if not autorisation:
+            raise NonAuthentifie("Authentification requise (en-tête Authorization: Bearer).")
+        schema, _, jeton = autorisation.partition(" ")
+        if schema.lower() != "bearer" or not jeton.strip():
+            raise NonAuthentifie("Jeton attendu sous la forme « Bearer <jeton> ».")
+        return _acteur(self._decoder(jeton.strip()))
+
+    def _decoder(self, jeton: str) -> dict[str, Any]:
+        options: Any = {"require": ["exp", "iss", "aud", "sub"]}
+        try:
+            if self.prod:
+                cle = self._jwks.get_signing_key_from_jwt(jeton).key
+                charge: dict[str, Any] = jwt.decode(
+                    jeton,
+                    cle,
+                    algorithms=ALGORITHMES_PROD,
+                    audience=self._audience,
+                    issuer=self._issuer,
+                    options=options,
+                )
+            else:
+                charge = jwt.decode(
+                    jeton,
+                    self._secret,
+                    algorithms=["HS256"],
+                    audience=DEV_AUDIENCE,
+                    issuer=DEV_ISSUER,
+                    options=options,
+                )
+        except jwt.ExpiredSignatureError:
+            raise NonAuthentifie("Jeton expiré.") from None
+        except (jwt.PyJWTError, ValueError) as exc:
+            raise NonAuthentifie(f"Jeton refusé ({type(exc).__name__}).") from None
+        return charge
+
+
+def _acteur(charge: dict[str, Any]) -> Acteur:
+    sub, role, code_ml = charge.get("sub"), charge.get("role"), charge.get("ml")
+    if not isinstance(sub, str) or not sub:
+        raise NonAuthentifie("Jeton sans sujet.")
+    if not isinstance(role, str) or role not in ROLES_JETON:
+        raise NonAuthentifie("Jeton sans rôle reconnu.")
+    if not isinstance(code_ml, str) or not code_ml:
+        raise NonAuthentifie("Jeton sans Mission Locale (claim ml).")
+    return Acteur(sub=sub, role=ROLES_JETON[role], code_ml=code_ml)

@@ -1,0 +1,133 @@
+"""Per-request context: the actor, the service, batched loaders, the access log."""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+from uuid import UUID
+
+import anyio.to_thread
+from eventsourcing.domain import Aggregate
+from strawberry.dataloader import DataLoader
+
+from api.erreurs import interdit
+from application.contexte import Contexte
+from application.lecture import charger_plusieurs
+from domain.mission_locale import MissionLocale
+from domain.valeurs import Acteur, Role
+from projections.service import Service
+
+T = TypeVar("T")
+A = TypeVar("A", bound=Aggregate)
+
+
+class JournalAcces:
+    """R23: append-only log of personal data reads: who, when, operation, which dossiers."""
+
+    def __init__(self, chemin: str) -> None:
+        Path(chemin).parent.mkdir(parents=True, exist_ok=True)
+        self._fd = os.open(chemin, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        self._verrou = threading.Lock()
+
+    def ecrire(
+        self,
+        acteur: Acteur,
+        operation: str,
+        request_id: str,
+        dossiers: list[str],
+        affectations: list[str],
+    ) -> None:
+        ligne = {
+            "quand": datetime.now(UTC).isoformat(),
+            "qui": acteur.sub,
+            "role": acteur.role.value,
+            "ml": acteur.code_ml,
+            "operation": operation,
+            "requestId": request_id,
+            "dossiers": sorted(dossiers),
+            "affectations": sorted(affectations),
+        }
+        donnees = (json.dumps(ligne, ensure_ascii=False) + "\n").encode()
+        with self._verrou:
+            os.write(self._fd, donnees)
+
+    def close(self) -> None:
+        os.close(self._fd)
+
+
+async def en_thread(fonction: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """The application is synchronous: run it off the event loop."""
+    return await anyio.to_thread.run_sync(functools.partial(fonction, *args, **kwargs))
+
+
+@dataclass
+class ContexteRequete:
+    acteur: Acteur
+    service: Service
+    journal: JournalAcces
+    request_id: str
+    dossiers_lus: set[UUID] = field(default_factory=set)
+    affectations_lues: set[UUID] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        self.agregats: DataLoader[UUID, Aggregate | None] = DataLoader(load_fn=self._charger_lot)
+        self.missions_locales: DataLoader[str, MissionLocale | None] = DataLoader(
+            load_fn=self._charger_ml
+        )
+
+    def commande(self, cle_idempotence: str | None = None) -> Contexte:
+        return Contexte(
+            self.acteur, correlation_id=self.request_id, cle_idempotence=cle_idempotence
+        )
+
+    def exiger_lecture(self) -> None:
+        """R23: INTEGRATEUR reads the public feed only."""
+        if self.acteur.role is Role.INTEGRATEUR:
+            raise interdit("Le rôle INTEGRATEUR ne lit que le flux d'événements publics.")
+
+    def exiger_audit(self) -> None:
+        if self.acteur.role not in (Role.AUDITEUR, Role.ADMIN):
+            raise interdit("L'historique est réservé aux rôles AUDITEUR et ADMIN.")
+
+    async def charger(self, type_agregat: type[A], agregat_id: UUID | None) -> A | None:
+        """The aggregate if it is of that type and of the actor's ML; None otherwise (R23)."""
+        if agregat_id is None:
+            return None
+        agregat = await self.agregats.load(agregat_id)
+        if not isinstance(agregat, type_agregat):
+            return None
+        if getattr(agregat, "code_ml", None) != self.acteur.code_ml:
+            return None
+        return agregat
+
+    async def charger_plusieurs(self, type_agregat: type[A], ids: list[UUID]) -> list[A]:
+        agregats = await self.agregats.load_many(ids)
+        return [
+            a
+            for a in agregats
+            if isinstance(a, type_agregat) and getattr(a, "code_ml", None) == self.acteur.code_ml
+        ]
+
+    async def mission_locale(self) -> MissionLocale | None:
+        return await self.missions_locales.load(self.acteur.code_ml)
+
+    def oublier(self, *ids: UUID | None) -> None:
+        """After a command: the next load reads the new version."""
+        for i in ids:
+            if i is not None:
+                self.agregats.clear(i)
+
+    async def _charger_lot(self, ids: list[UUID]) -> list[Aggregate | None]:
+        trouves = await en_thread(charger_plusieurs, self.service.app, ids)
+        return [trouves.get(i) for i in ids]
+
+    async def _charger_ml(self, codes: list[str]) -> list[MissionLocale | None]:
+        app = self.service.app
+        return [await en_thread(app.mission_locale, code) for code in codes]

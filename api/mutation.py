@@ -1,0 +1,319 @@
+"""Mutations: each runs one command off the event loop; business refusals go in ``erreurs``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from uuid import UUID
+
+import strawberry
+
+from api.contexte import ContexteRequete, en_thread
+from api.entrees import (
+    AccepterPpaeInput,
+    AffectationPayload,
+    AffecterConseillerInput,
+    AnnulerEvenementInput,
+    AnnulerRapprochementInput,
+    ArreterCotraitanceInput,
+    CorrigerEvenementInput,
+    CreerDossierImporteInput,
+    CreerDossierInput,
+    CreerDossierPayload,
+    DeciderAffectationInput,
+    DossierPayload,
+    EvenementPayload,
+    JustifierDossierInput,
+    PPAEPayload,
+    ProposerRendezVousInput,
+    RapprochementPayload,
+    RapprocherInput,
+    RenseignerRendezVousInput,
+    SaisirEvenementInput,
+    SortirPpaeInput,
+    SupprimerDossierInput,
+    TransfererDonneesInput,
+)
+from api.erreurs import Erreur
+from api.ids import decoder_id, decoder_uuid
+from api.types import PPAE, Affectation, Avertissement, Ctx, Dossier, Evenement
+from application.contexte import Contexte, Resultat
+from application.service import Cotraitance
+from domain.affectation import Affectation as AffectationAgregat
+from domain.dossier import Dossier as DossierAgregat
+from domain.erreurs import ErreurMetier, NonTrouve
+from domain.ppae import PPAE as PPAEAgregat  # noqa: N811
+from domain.valeurs import Identite
+
+ATTENTE_PROJECTIONS = 2.0
+Commande = Callable[[Contexte], Resultat]
+
+
+def _uuid(valeur: str, type_: str, champ: str) -> UUID:
+    cle = decoder_uuid(valeur, type_)
+    if cle is None:
+        raise NonTrouve(f"{type_} introuvable.", champ)
+    return cle
+
+
+def _evenement(valeur: str, dossier_id: UUID) -> str:
+    dossier, _, evenement = (decoder_id(valeur, "Evenement") or "").partition(":")
+    if dossier != str(dossier_id) or not evenement:
+        raise NonTrouve("Événement introuvable sur ce dossier.", "evenementId")
+    return evenement
+
+
+async def _executer(info: Ctx, commande: Commande, cle: str | None) -> Resultat | list[Erreur]:
+    ctx = info.context
+    try:
+        resultat = await en_thread(commande, ctx.commande(cle))
+    except ErreurMetier as exc:
+        return [Erreur.de(exc)]
+    ctx.oublier(resultat.dossier_id, resultat.ppae_id, resultat.affectation_id)
+    await _attendre_projections(ctx)
+    return resultat
+
+
+async def _attendre_projections(ctx: ContexteRequete) -> None:
+    """Read-your-writes: the next list query sees what this mutation recorded."""
+    projecteur = ctx.service.projecteur
+    if projecteur.en_continu:
+        position = await en_thread(ctx.service.app.recorder.max_notification_id)
+        await en_thread(projecteur.attendre, position or 0, ATTENTE_PROJECTIONS)
+
+
+async def _dossier(ctx: ContexteRequete, i: UUID | None) -> Dossier | None:
+    d = await ctx.charger(DossierAgregat, i)
+    return Dossier.de(d) if d else None
+
+
+async def _ppae(ctx: ContexteRequete, i: UUID | None) -> PPAE | None:
+    p = await ctx.charger(PPAEAgregat, i)
+    return PPAE.de(p) if p else None
+
+
+async def _affectation(ctx: ContexteRequete, i: UUID | None) -> Affectation | None:
+    a = await ctx.charger(AffectationAgregat, i)
+    return Affectation.de(a) if a else None
+
+
+async def _ppae_payload(info: Ctx, commande: Commande, cle: str | None) -> PPAEPayload:
+    r = await _executer(info, commande, cle)
+    if isinstance(r, list):
+        return PPAEPayload(erreurs=r)
+    avertissements = [Avertissement(code=a.code, message=a.message) for a in r.avertissements]
+    return PPAEPayload(ppae=await _ppae(info.context, r.ppae_id), avertissements=avertissements)
+
+
+async def _dossier_payload(info: Ctx, commande: Commande, cle: str | None) -> DossierPayload:
+    r = await _executer(info, commande, cle)
+    if isinstance(r, list):
+        return DossierPayload(erreurs=r)
+    return DossierPayload(dossier=await _dossier(info.context, r.dossier_id))
+
+
+async def _rapprochement_payload(
+    info: Ctx, commande: Commande, cle: str | None
+) -> RapprochementPayload:
+    r = await _executer(info, commande, cle)
+    if isinstance(r, list):
+        return RapprochementPayload(erreurs=r)
+    ctx = info.context
+    return RapprochementPayload(
+        affectation=await _affectation(ctx, r.affectation_id),
+        dossier=await _dossier(ctx, r.dossier_id),
+        ppae=await _ppae(ctx, r.ppae_id),
+    )
+
+
+async def _evenement_payload(info: Ctx, commande: Commande, cle: str | None) -> EvenementPayload:
+    r = await _executer(info, commande, cle)
+    if isinstance(r, list):
+        return EvenementPayload(erreurs=r)
+    dossier = await info.context.charger(DossierAgregat, r.dossier_id)
+    if dossier is None:
+        return EvenementPayload()
+    evenement = dossier.evenements.get(r.evenement_id or "")
+    return EvenementPayload(
+        evenement=Evenement.de(dossier.id, evenement) if evenement else None,
+        dossier=Dossier.de(dossier),
+    )
+
+
+def _app(info: Ctx) -> Cotraitance:
+    return info.context.service.app
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation
+    async def creer_dossier(self, info: Ctx, input: CreerDossierInput) -> CreerDossierPayload:
+        identite = Identite(
+            nom=input.nom.strip(),
+            prenoms=input.prenoms.strip(),
+            date_naissance=input.date_naissance,
+            nom_usage=input.nom_usage,
+            sexe=input.sexe,
+            commune_insee=input.commune_insee,
+            code_postal=input.code_postal,
+            telephone=input.telephone,
+            email=input.email,
+        )
+        r = await _executer(
+            info,
+            lambda c: _app(info).creer_dossier(c, identite, input.identifiant_pe),
+            input.cle_idempotence,
+        )
+        if isinstance(r, list):
+            return CreerDossierPayload(erreurs=r)
+        return CreerDossierPayload(dossier=await _dossier(info.context, r.dossier_id))
+
+    @strawberry.mutation
+    async def decider_affectation(
+        self, info: Ctx, input: DeciderAffectationInput
+    ) -> AffectationPayload:
+        def commande(c: Contexte) -> Resultat:
+            i = _uuid(input.affectation_id, "Affectation", "affectationId")
+            return _app(info).decider_affectation(c, i, input.accepter, input.motif_refus)
+
+        r = await _executer(info, commande, input.cle_idempotence)
+        if isinstance(r, list):
+            return AffectationPayload(erreurs=r)
+        return AffectationPayload(affectation=await _affectation(info.context, r.affectation_id))
+
+    @strawberry.mutation
+    async def creer_dossier_importe(
+        self, info: Ctx, input: CreerDossierImporteInput
+    ) -> RapprochementPayload:
+        def commande(c: Contexte) -> Resultat:
+            i = _uuid(input.affectation_id, "Affectation", "affectationId")
+            return _app(info).creer_dossier_importe(c, i)
+
+        return await _rapprochement_payload(info, commande, input.cle_idempotence)
+
+    @strawberry.mutation
+    async def rapprocher(self, info: Ctx, input: RapprocherInput) -> RapprochementPayload:
+        def commande(c: Contexte) -> Resultat:
+            a = _uuid(input.affectation_id, "Affectation", "affectationId")
+            d = _uuid(input.dossier_id, "Dossier", "dossierId")
+            return _app(info).rapprocher(c, a, d)
+
+        return await _rapprochement_payload(info, commande, input.cle_idempotence)
+
+    @strawberry.mutation
+    async def affecter_conseiller(self, info: Ctx, input: AffecterConseillerInput) -> PPAEPayload:
+        def commande(c: Contexte) -> Resultat:
+            p = _uuid(input.ppae_id, "PPAE", "ppaeId")
+            return _app(info).affecter_conseiller(
+                c, p, str(input.conseiller_id), input.version_attendue
+            )
+
+        return await _ppae_payload(info, commande, input.cle_idempotence)
+
+    @strawberry.mutation
+    async def proposer_rendez_vous(self, info: Ctx, input: ProposerRendezVousInput) -> PPAEPayload:
+        def commande(c: Contexte) -> Resultat:
+            p = _uuid(input.ppae_id, "PPAE", "ppaeId")
+            return _app(info).proposer_rendez_vous(c, p, input.date, input.version_attendue)
+
+        return await _ppae_payload(info, commande, input.cle_idempotence)
+
+    @strawberry.mutation
+    async def renseigner_rendez_vous(
+        self, info: Ctx, input: RenseignerRendezVousInput
+    ) -> PPAEPayload:
+        def commande(c: Contexte) -> Resultat:
+            p = _uuid(input.ppae_id, "PPAE", "ppaeId")
+            return _app(info).renseigner_rendez_vous(c, p, str(input.rendez_vous_id), input.statut)
+
+        return await _ppae_payload(info, commande, input.cle_idempotence)
+
+    @strawberry.mutation
+    async def saisir_evenement(self, info: Ctx, input: SaisirEvenementInput) -> EvenementPayload:
+        def commande(c: Contexte) -> Resultat:
+            d = _uuid(input.dossier_id, "Dossier", "dossierId")
+            return _app(info).saisir_evenement(c, d, input.type, input.date, input.commentaire)
+
+        return await _evenement_payload(info, commande, input.cle_idempotence)
+
+    @strawberry.mutation
+    async def annuler_evenement(self, info: Ctx, input: AnnulerEvenementInput) -> EvenementPayload:
+        def commande(c: Contexte) -> Resultat:
+            d = _uuid(input.dossier_id, "Dossier", "dossierId")
+            e = _evenement(input.evenement_id, d)
+            return _app(info).annuler_evenement(c, d, e, input.motif)
+
+        return await _evenement_payload(info, commande, input.cle_idempotence)
+
+    @strawberry.mutation(description="R7: a correction is a new event; the old one stays.")
+    async def corriger_evenement(
+        self, info: Ctx, input: CorrigerEvenementInput
+    ) -> EvenementPayload:
+        def commande(c: Contexte) -> Resultat:
+            d = _uuid(input.dossier_id, "Dossier", "dossierId")
+            e = _evenement(input.evenement_id, d)
+            return _app(info).corriger_evenement(c, d, e, input.type, input.date)
+
+        return await _evenement_payload(info, commande, input.cle_idempotence)
+
+    @strawberry.mutation
+    async def justifier_dossier(self, info: Ctx, input: JustifierDossierInput) -> DossierPayload:
+        def commande(c: Contexte) -> Resultat:
+            d = _uuid(input.dossier_id, "Dossier", "dossierId")
+            return _app(info).justifier_dossier(c, d, input.piece, input.version_attendue)
+
+        return await _dossier_payload(info, commande, input.cle_idempotence)
+
+    @strawberry.mutation
+    async def accepter_ppae(self, info: Ctx, input: AccepterPpaeInput) -> PPAEPayload:
+        def commande(c: Contexte) -> Resultat:
+            p = _uuid(input.ppae_id, "PPAE", "ppaeId")
+            return _app(info).accepter_ppae(c, p, input.date_entree, input.version_attendue)
+
+        return await _ppae_payload(info, commande, input.cle_idempotence)
+
+    @strawberry.mutation
+    async def arreter_cotraitance(self, info: Ctx, input: ArreterCotraitanceInput) -> PPAEPayload:
+        def commande(c: Contexte) -> Resultat:
+            p = _uuid(input.ppae_id, "PPAE", "ppaeId")
+            return _app(info).arreter_cotraitance(
+                c, p, input.motif, bool(input.demander_reaffectation), input.version_attendue
+            )
+
+        return await _ppae_payload(info, commande, input.cle_idempotence)
+
+    @strawberry.mutation
+    async def sortir_ppae(self, info: Ctx, input: SortirPpaeInput) -> PPAEPayload:
+        def commande(c: Contexte) -> Resultat:
+            p = _uuid(input.ppae_id, "PPAE", "ppaeId")
+            return _app(info).sortir_ppae(
+                c, p, input.date_sortie, input.motif, input.version_attendue
+            )
+
+        return await _ppae_payload(info, commande, input.cle_idempotence)
+
+    @strawberry.mutation
+    async def annuler_rapprochement(
+        self, info: Ctx, input: AnnulerRapprochementInput
+    ) -> PPAEPayload:
+        def commande(c: Contexte) -> Resultat:
+            p = _uuid(input.ppae_id, "PPAE", "ppaeId")
+            return _app(info).annuler_rapprochement(c, p)
+
+        return await _ppae_payload(info, commande, input.cle_idempotence)
+
+    @strawberry.mutation
+    async def transferer_donnees(self, info: Ctx, input: TransfererDonneesInput) -> DossierPayload:
+        def commande(c: Contexte) -> Resultat:
+            s = _uuid(input.dossier_source_id, "Dossier", "dossierSourceId")
+            d = _uuid(input.dossier_cible_id, "Dossier", "dossierCibleId")
+            return _app(info).transferer_donnees(c, s, d)
+
+        return await _dossier_payload(info, commande, input.cle_idempotence)
+
+    @strawberry.mutation
+    async def supprimer_dossier(self, info: Ctx, input: SupprimerDossierInput) -> DossierPayload:
+        def commande(c: Contexte) -> Resultat:
+            d = _uuid(input.dossier_id, "Dossier", "dossierId")
+            return _app(info).supprimer_dossier(c, d, input.confirmer)
+
+        return await _dossier_payload(info, commande, input.cle_idempotence)

@@ -1,0 +1,235 @@
+"""Queries: single objects from the event store, lists from the projections (keyset pages)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import date
+from typing import Any, TypeVar
+from uuid import UUID
+
+import strawberry
+
+from api.contexte import en_thread
+from api.enums import role_api
+from api.ids import decoder_curseur, decoder_uuid, encoder_curseur, type_de, verifier_first
+from api.types import (
+    PPAE,
+    Affectation,
+    Conseiller,
+    Ctx,
+    Dossier,
+    Node,
+    PageInfo,
+    Utilisateur,
+)
+from domain.affectation import Affectation as AffectationAgregat
+from domain.dossier import Dossier as DossierAgregat
+from domain.ppae import PPAE as PPAEAgregat  # noqa: N811
+from domain.valeurs import ListeCotraitance, StatutAffectation, StatutCotraitance, StatutPpae
+from projections import affectations as vue_affectations
+from projections import dossiers as vue_dossiers
+from projections import ppae as vue_ppae
+from projections.requetes import Page
+
+N = TypeVar("N")
+
+
+@strawberry.type
+class DossierEdge:
+    node: Dossier
+    cursor: str
+
+
+@strawberry.type
+class DossierConnection:
+    edges: list[DossierEdge]
+    page_info: PageInfo
+    total_count: int
+
+
+@strawberry.type
+class PPAEEdge:
+    node: PPAE
+    cursor: str
+
+
+@strawberry.type
+class PPAEConnection:
+    edges: list[PPAEEdge]
+    page_info: PageInfo
+    total_count: int
+
+
+@strawberry.type
+class AffectationEdge:
+    node: Affectation
+    cursor: str
+
+
+@strawberry.type
+class AffectationConnection:
+    edges: list[AffectationEdge]
+    page_info: PageInfo
+    total_count: int
+
+
+async def _page(
+    info: Ctx,
+    first: int | None,
+    after: str | None,
+    lire: Callable[[Any, tuple[str, str] | None, int], Page],
+    tri: str,
+    cle: str,
+    noeud: Callable[[UUID], Awaitable[N | None]],
+) -> tuple[list[tuple[N, str]], PageInfo, int]:
+    """Reads one page of a view off the event loop, then resolves its rows to nodes."""
+    ctx = info.context
+    ctx.exiger_lecture()
+    limite = verifier_first(first)
+    curseur = decoder_curseur(after, 2)
+    apres = (str(curseur[0]), str(curseur[1])) if curseur else None
+
+    def lecture() -> Page:
+        with ctx.service.stockage.lecture() as cur:
+            return lire(cur, apres, limite)
+
+    page = await en_thread(lecture)
+    ids = [UUID(ligne[cle]) for ligne in page.lignes]
+    await ctx.agregats.load_many(ids)  # one batch for the whole page
+    noeuds = []
+    for ligne, i in zip(page.lignes, ids, strict=True):
+        objet = await noeud(i)
+        if objet is not None:
+            noeuds.append((objet, encoder_curseur(ligne[tri], ligne[cle])))
+    info_page = PageInfo(has_next_page=page.suivante, end_cursor=noeuds[-1][1] if noeuds else None)
+    return noeuds, info_page, page.total
+
+
+async def _dossier(info: Ctx, id: str) -> Dossier | None:
+    d = await info.context.charger(DossierAgregat, decoder_uuid(id, "Dossier"))
+    return Dossier.de(d) if d else None
+
+
+async def _ppae(info: Ctx, id: str) -> PPAE | None:
+    p = await info.context.charger(PPAEAgregat, decoder_uuid(id, "PPAE"))
+    return PPAE.de(p) if p else None
+
+
+async def _affectation(info: Ctx, id: str) -> Affectation | None:
+    a = await info.context.charger(AffectationAgregat, decoder_uuid(id, "Affectation"))
+    return Affectation.de(a) if a else None
+
+
+@strawberry.type
+class Query:
+    @strawberry.field
+    async def node(self, info: Ctx, id: strawberry.ID) -> Node | None:
+        info.context.exiger_lecture()
+        genre = type_de(id)
+        if genre == "Dossier":
+            return await _dossier(info, id)
+        if genre == "PPAE":
+            return await _ppae(info, id)
+        if genre == "Affectation":
+            return await _affectation(info, id)
+        return None
+
+    @strawberry.field
+    def moi(self, info: Ctx) -> Utilisateur:
+        a = info.context.acteur
+        role = role_api(a.role)
+        assert role is not None
+        return Utilisateur(sub=a.sub, role=role, code_mission_locale=a.code_ml)
+
+    @strawberry.field(description="The counselors of the user's Mission Locale.")
+    async def conseillers(self, info: Ctx) -> list[Conseiller]:
+        info.context.exiger_lecture()
+        ml = await info.context.mission_locale()
+        return [Conseiller.de(c) for c in ml.conseillers] if ml else []
+
+    @strawberry.field
+    async def dossier(self, info: Ctx, id: strawberry.ID) -> Dossier | None:
+        info.context.exiger_lecture()
+        return await _dossier(info, id)
+
+    @strawberry.field
+    async def ppae(self, info: Ctx, id: strawberry.ID) -> PPAE | None:
+        info.context.exiger_lecture()
+        return await _ppae(info, id)
+
+    @strawberry.field
+    async def affectation(self, info: Ctx, id: strawberry.ID) -> Affectation | None:
+        info.context.exiger_lecture()
+        return await _affectation(info, id)
+
+    @strawberry.field
+    async def rechercher_dossiers(
+        self,
+        info: Ctx,
+        texte: str | None = None,
+        date_naissance: date | None = None,
+        identifiant_pe: str | None = None,
+        first: int | None = 20,
+        after: str | None = None,
+    ) -> DossierConnection:
+        ml = info.context.acteur.code_ml
+
+        def lire(cur: Any, apres: tuple[str, str] | None, limite: int) -> Page:
+            return vue_dossiers.rechercher(
+                cur, ml, texte, date_naissance, identifiant_pe, apres, limite
+            )
+
+        async def noeud(i: UUID) -> Dossier | None:
+            d = await info.context.charger(DossierAgregat, i)
+            return Dossier.de(d) if d else None
+
+        noeuds, page, total = await _page(info, first, after, lire, "tri", "dossier_id", noeud)
+        edges = [DossierEdge(node=n, cursor=c) for n, c in noeuds]
+        return DossierConnection(edges=edges, page_info=page, total_count=total)
+
+    @strawberry.field
+    async def ppaes(
+        self,
+        info: Ctx,
+        statut: StatutPpae | None = None,
+        statut_cotraitance: StatutCotraitance | None = None,
+        conseiller_id: strawberry.ID | None = None,
+        first: int | None = 20,
+        after: str | None = None,
+    ) -> PPAEConnection:
+        ml = info.context.acteur.code_ml
+
+        def lire(cur: Any, apres: tuple[str, str] | None, limite: int) -> Page:
+            return vue_ppae.lister(
+                cur, ml, statut, statut_cotraitance, conseiller_id, apres, limite
+            )
+
+        async def noeud(i: UUID) -> PPAE | None:
+            p = await info.context.charger(PPAEAgregat, i)
+            return PPAE.de(p) if p else None
+
+        noeuds, page, total = await _page(info, first, after, lire, "ouvert_le", "ppae_id", noeud)
+        edges = [PPAEEdge(node=n, cursor=c) for n, c in noeuds]
+        return PPAEConnection(edges=edges, page_info=page, total_count=total)
+
+    @strawberry.field
+    async def affectations(
+        self,
+        info: Ctx,
+        statut: StatutAffectation | None = None,
+        liste: ListeCotraitance | None = None,
+        first: int | None = 20,
+        after: str | None = None,
+    ) -> AffectationConnection:
+        ml = info.context.acteur.code_ml
+
+        def lire(cur: Any, apres: tuple[str, str] | None, limite: int) -> Page:
+            return vue_affectations.lister(cur, ml, statut, liste, apres, limite)
+
+        async def noeud(i: UUID) -> Affectation | None:
+            a = await info.context.charger(AffectationAgregat, i)
+            return Affectation.de(a) if a else None
+
+        noeuds, page, total = await _page(info, first, after, lire, "tri", "affectation_id", noeud)
+        edges = [AffectationEdge(node=n, cursor=c) for n, c in noeuds]
+        return AffectationConnection(edges=edges, page_info=page, total_count=total)

@@ -1,0 +1,73 @@
+"""The schema with its limits (documented in docs/api.md) and its access log."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import strawberry
+from graphql import GraphQLError
+from graphql.validation import NoSchemaIntrospectionCustomRule
+from strawberry.extensions import (
+    AddValidationRules,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    QueryDepthLimiter,
+    SchemaExtension,
+)
+from strawberry.schema.config import StrawberryConfig
+from strawberry.types import ExecutionContext
+
+from api.contexte import ContexteRequete
+from api.mutation import Mutation
+from api.requetes import Query
+from api.types import PPAE, Affectation, Dossier
+
+PROFONDEUR_MAX = 10
+ALIAS_MAX = 15
+JETONS_MAX = 2000
+OPERATIONS_PAR_LOT_MAX = 5
+
+
+class JournalisationAcces(SchemaExtension):
+    """After each operation, one access-log line if personal data was read (R23)."""
+
+    def on_operation(self) -> Iterator[None]:
+        yield
+        ctx = self.execution_context.context
+        if isinstance(ctx, ContexteRequete) and (ctx.dossiers_lus or ctx.affectations_lues):
+            ctx.journal.ecrire(
+                ctx.acteur,
+                self.execution_context.operation_name or "anonyme",
+                ctx.request_id,
+                [str(i) for i in ctx.dossiers_lus],
+                [str(i) for i in ctx.affectations_lues],
+            )
+
+
+class SchemaCotraitance(strawberry.Schema):
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        """Errors are formatted and logged by the HTTP view, without the query or variables."""
+
+
+def construire_schema(introspection: bool, suggestions: bool) -> strawberry.Schema:
+    extensions: list[Any] = [
+        QueryDepthLimiter(max_depth=PROFONDEUR_MAX),
+        MaxAliasesLimiter(max_alias_count=ALIAS_MAX),
+        MaxTokensLimiter(max_token_count=JETONS_MAX),
+        JournalisationAcces,
+    ]
+    if not introspection:
+        extensions.append(AddValidationRules([NoSchemaIntrospectionCustomRule]))
+    return SchemaCotraitance(
+        query=Query,
+        mutation=Mutation,
+        types=[Dossier, PPAE, Affectation],
+        extensions=extensions,
+        config=StrawberryConfig(
+            disable_field_suggestions=not suggestions,
+            batching_config={"max_operations": OPERATIONS_PAR_LOT_MAX},
+        ),
+    )

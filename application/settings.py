@@ -1,0 +1,109 @@
+"""Configuration, read once at start-up from an environment mapping (DESIGN §6)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from domain.regles import Regles
+
+DEFAULT_DATABASE_URL = f"sqlite:///{Path('var') / 'cotraitance.db'}"
+
+
+class ConfigurationInvalide(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = DEFAULT_DATABASE_URL
+    env: str = "dev"
+    jwt_secret: str | None = None
+    oidc_jwks_url: str | None = None
+    oidc_issuer: str | None = None
+    oidc_audience: str | None = None
+    dude_url: str | None = None
+    graphiql: bool = True
+    introspection: bool = True
+    field_suggestions: bool = True
+    access_log: str = str(Path("var") / "acces.jsonl")
+    var_dir: str = "var"
+    regles: Regles = field(default_factory=Regles)
+
+    @property
+    def est_prod(self) -> bool:
+        return self.env == "prod"
+
+    @classmethod
+    def depuis_env(cls, environ: Mapping[str, str]) -> Settings:
+        env = environ.get("COTRAITANCE_ENV", "dev")
+        if env not in ("dev", "prod"):
+            raise ConfigurationInvalide(f"COTRAITANCE_ENV must be dev or prod, not {env!r}")
+        dev = env == "dev"
+        settings = cls(
+            database_url=environ.get("COTRAITANCE_DATABASE_URL", DEFAULT_DATABASE_URL),
+            env=env,
+            jwt_secret=environ.get("COTRAITANCE_JWT_SECRET") or None,
+            oidc_jwks_url=environ.get("COTRAITANCE_OIDC_JWKS_URL") or None,
+            oidc_issuer=environ.get("COTRAITANCE_OIDC_ISSUER") or None,
+            oidc_audience=environ.get("COTRAITANCE_OIDC_AUDIENCE") or None,
+            dude_url=environ.get("COTRAITANCE_DUDE_URL") or None,
+            graphiql=_booleen(environ, "COTRAITANCE_GRAPHIQL", dev),
+            introspection=_booleen(environ, "COTRAITANCE_INTROSPECTION", dev),
+            field_suggestions=_booleen(environ, "COTRAITANCE_FIELD_SUGGESTIONS", dev),
+            access_log=environ.get("COTRAITANCE_ACCESS_LOG", str(Path("var") / "acces.jsonl")),
+            var_dir=environ.get("COTRAITANCE_VAR_DIR", "var"),
+            regles=Regles(
+                age_refus=_entier(environ, "COTRAITANCE_AGE_REFUS", 26),
+                convocations_manquees_min=_entier(environ, "COTRAITANCE_CONVOCATIONS_MIN", 2),
+                anciennete_affectation_jours=_entier(
+                    environ, "COTRAITANCE_ANCIENNETE_AFFECTATION_JOURS", 90
+                ),
+            ),
+        )
+        settings.verifier()
+        return settings
+
+    def verifier(self) -> None:
+        """Production refuses to start with anything meant for development."""
+        if not self.est_prod:
+            return
+        problemes = []
+        if self.jwt_secret:
+            problemes.append("the dev token issuer (COTRAITANCE_JWT_SECRET) is set")
+        if not (self.oidc_jwks_url and self.oidc_issuer and self.oidc_audience):
+            problemes.append(
+                "COTRAITANCE_OIDC_JWKS_URL, COTRAITANCE_OIDC_ISSUER and "
+                "COTRAITANCE_OIDC_AUDIENCE are required"
+            )
+        for nom, actif in (
+            ("GraphiQL", self.graphiql),
+            ("introspection", self.introspection),
+            ("field suggestions", self.field_suggestions),
+        ):
+            if actif:
+                problemes.append(f"{nom} is on")
+        if problemes:
+            raise ConfigurationInvalide("prod refuses to start: " + "; ".join(problemes))
+
+
+def _entier(environ: Mapping[str, str], nom: str, defaut: int) -> int:
+    valeur = environ.get(nom)
+    if valeur is None:
+        return defaut
+    try:
+        return int(valeur)
+    except ValueError:
+        raise ConfigurationInvalide(f"{nom} must be an integer, not {valeur!r}") from None
+
+
+def _booleen(environ: Mapping[str, str], nom: str, defaut: bool) -> bool:
+    valeur = environ.get(nom)
+    if valeur is None:
+        return defaut
+    if valeur.lower() in ("1", "true", "yes", "on"):
+        return True
+    if valeur.lower() in ("0", "false", "no", "off"):
+        return False
+    raise ConfigurationInvalide(f"{nom} must be 0 or 1, not {valeur!r}")

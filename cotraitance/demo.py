@@ -1,0 +1,182 @@
+"""A realistic synthetic data set: an ML with its zone and counselors, affectations in every
+status, PPAE in every state (a retroactive entry, an early stop, an exit included)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from uuid import UUID
+
+from application.contexte import Contexte, systeme
+from application.service import Cotraitance
+from domain.affectation import Affectation, DonneesAffectation
+from domain.valeurs import (
+    Acteur,
+    Conseiller,
+    Dispositif,
+    Identite,
+    MotifArret,
+    MotifRefus,
+    MotifSortie,
+    Periode,
+    Role,
+    Sexe,
+    StatutRendezVous,
+    TypeAffectation,
+    TypeEvenement,
+)
+
+ML = "ML001"
+COMMUNES = ["75056", "75111", "75120", "93048", "93066"]
+CONSEILLERS = [
+    Conseiller("C1", "Claire Martin"),
+    Conseiller("C2", "Karim Benali"),
+    Conseiller("C3", "Sophie Nguyen"),
+]
+JEUNES = [
+    # id, nom, prénoms, naissance, sexe, commune, jours depuis l'affectation
+    ("0001", "Dupont", "Jean-Pierre", date(2004, 5, 17), Sexe.M, "75111", 3),
+    ("0002", "Lefèvre", "Inès", date(1999, 1, 8), Sexe.F, "75120", 4),
+    ("0003", "Moreau", "Hugo", date(2005, 9, 30), Sexe.M, "69123", 5),
+    ("0004", "Garcia", "Lina", date(2006, 2, 14), Sexe.F, "93048", 20),
+    ("0005", "N'Diaye", "Awa", date(2003, 2, 9), Sexe.F, "93048", 25),
+    ("0006", "Béranger", "Lucas Émile", date(2006, 3, 12), Sexe.M, "75120", 30),
+    ("0007", "Rousseau", "Chloé", date(2005, 11, 2), Sexe.F, "75111", 35),
+    ("0008", "Benali", "Yanis", date(2004, 7, 21), Sexe.M, "93066", 40),
+    ("0009", "Petit", "Manon", date(2006, 6, 6), Sexe.F, "75056", 45),
+    ("0010", "Lœvenbruck", "Théo", date(2005, 4, 1), Sexe.M, "75120", 60),
+    ("0011", "Fontaine", "Sarah", date(2004, 12, 24), Sexe.F, "93048", 75),
+    ("0012", "Diallo", "Mamadou", date(2003, 8, 15), Sexe.M, "93066", 120),
+    ("0013", "Mercier", "Emma", date(2005, 10, 10), Sexe.F, "75111", 15),
+]
+
+
+def charger_demo(app: Cotraitance, aujourdhui: date) -> bool:
+    """Loads the data set once; returns False when it was already there."""
+    if Affectation.create_id("DEMO-0001") in app.repository:
+        return False
+    app.enregistrer_mission_locale(
+        systeme(ML, "demo"), ML, "Mission Locale de Paris Est", COMMUNES, CONSEILLERS
+    )
+    g = Contexte(Acteur("demo-gestionnaire", Role.GESTIONNAIRE, ML))
+    c = Contexte(Acteur("demo-conseiller", Role.CONSEILLER, ML))
+    j = {
+        num: _recevoir(app, aujourdhui, num, nom, prenoms, naissance, sexe, commune, anciennete)
+        for num, nom, prenoms, naissance, sexe, commune, anciennete in JEUNES
+    }
+
+    # Affectations to decide: 0001 (eligible), 0002 (suggests AGE), 0003 (suggests HORS_ZONE).
+    app.decider_affectation(g, j["0003"][0], False, MotifRefus.HORS_ZONE)
+    for num in ("0004", "0005", "0006", "0007", "0008", "0009", "0010", "0011", "0012", "0013"):
+        app.decider_affectation(g, j[num][0], True, None)
+
+    # 0005 is known to the ML: a walk-in dossier with history, matched (RAPPROCHE_DUDE).
+    connu = app.creer_dossier(
+        c,
+        Identite("N'DIAYE", "Awa", date(2003, 2, 9), sexe=Sexe.F, commune_insee="93048"),
+        dispositifs=[Dispositif("PACEA", "TERMINE", date(2023, 2, 1), date(2023, 12, 15))],
+    ).dossier_id
+    assert connu is not None
+    app.saisir_evenement(c, connu, TypeEvenement.ATELIER, aujourdhui - timedelta(days=200))
+    ppae = {
+        num: _importer(app, g, j[num][0])
+        for num in ("0006", "0007", "0008", "0009", "0010", "0011", "0012", "0013")
+    }
+    ppae["0005"] = app.rapprocher(g, j["0005"][0], connu).ppae_id  # type: ignore[assignment]
+    # 0004 stays in its list, to be resolved.
+
+    for num in ("0007", "0008", "0009", "0010", "0011", "0012", "0013"):
+        app.affecter_conseiller(g, ppae[num], CONSEILLERS[int(num) % 3].id)
+    dossier: dict[str, UUID] = {num: app.repository.get(ppae[num]).dossier_id for num in ppae}
+    jour = {num: aujourdhui - timedelta(days=j[num][1]) for num in j}
+
+    # 0008: waiting for its interview.
+    app.proposer_rendez_vous(c, ppae["0008"], aujourdhui + timedelta(days=3))
+    # 0009: two missed convocations, then an early stop (R10).
+    for decalage in (5, 12):
+        rdv = app.proposer_rendez_vous(c, ppae["0009"], jour["0009"] + timedelta(days=decalage))
+        app.renseigner_rendez_vous(
+            c, ppae["0009"], rdv.rendez_vous_id or "", StatutRendezVous.ABSENT
+        )
+    app.arreter_cotraitance(g, ppae["0009"], MotifArret.ABSENCES_REPETEES, True)
+    # 0010: entered on time (interview, justification, acceptance), with events and proposals.
+    _entrer(app, c, ppae["0010"], dossier["0010"], jour["0010"] + timedelta(days=7))
+    for decalage, type_evenement in (
+        (14, TypeEvenement.ATELIER),
+        (21, TypeEvenement.PROPOSITION_FORMATION),
+        (28, TypeEvenement.INFORMATION_COLLECTIVE),
+    ):
+        app.saisir_evenement(
+            c,
+            dossier["0010"],
+            type_evenement,
+            jour["0010"] + timedelta(days=decalage),
+            "Compte rendu interne, jamais transmis.",
+        )
+    # 0011: a retroactive entry (R9): the interview happened weeks ago, acceptance recorded now.
+    app.justifier_dossier(c, dossier["0011"], "PASSEPORT")
+    entretien = jour["0011"] + timedelta(days=10)
+    app.saisir_evenement(c, dossier["0011"], TypeEvenement.ENTRETIEN_INDIVIDUEL, entretien)
+    app.saisir_evenement(
+        c, dossier["0011"], TypeEvenement.PROPOSITION_EMPLOI, entretien + timedelta(days=9)
+    )
+    app.accepter_ppae(c, ppae["0011"], entretien)
+    # 0012: entered, then exit (R11).
+    _entrer(app, c, ppae["0012"], dossier["0012"], jour["0012"] + timedelta(days=8))
+    app.sortir_ppae(c, ppae["0012"], aujourdhui - timedelta(days=10), MotifSortie.EMPLOI_DURABLE)
+    # 0013: interviews after the assignment but no acceptance (the vigilance case).
+    app.saisir_evenement(
+        c, dossier["0013"], TypeEvenement.ENTRETIEN_INDIVIDUEL, jour["0013"] + timedelta(days=2)
+    )
+    return True
+
+
+def _recevoir(
+    app: Cotraitance,
+    aujourdhui: date,
+    num: str,
+    nom: str,
+    prenoms: str,
+    naissance: date,
+    sexe: Sexe,
+    commune: str,
+    anciennete: int,
+) -> tuple[UUID, int]:
+    donnees = DonneesAffectation(
+        id_affectation=f"DEMO-{num}",
+        code_ml=ML,
+        date_affectation=aujourdhui - timedelta(days=anciennete),
+        type_affectation=TypeAffectation.REAFFECTATION
+        if num == "0005"
+        else TypeAffectation.INITIALE,
+        identifiant_pe=f"{int(num) * 1234567 % 9999999:07d}{'ABCDEFGH'[int(num) % 8]}",
+        identite=Identite(
+            nom,
+            prenoms,
+            naissance,
+            sexe=sexe,
+            commune_insee=commune,
+            telephone=f"06 12 34 {int(num):02d} {int(num) * 7 % 100:02d}",
+        ),
+        periodes_radiation=(
+            Periode(
+                aujourdhui - timedelta(days=anciennete + 200),
+                aujourdhui - timedelta(days=anciennete + 170),
+            ),
+        ),
+    )
+    affectation_id = app.recevoir_affectation(systeme(ML, "demo-dude"), donnees).affectation_id
+    assert affectation_id is not None
+    return affectation_id, anciennete
+
+
+def _importer(app: Cotraitance, g: Contexte, affectation_id: UUID) -> UUID:
+    ppae_id = app.creer_dossier_importe(g, affectation_id).ppae_id
+    assert ppae_id is not None
+    return ppae_id
+
+
+def _entrer(app: Cotraitance, c: Contexte, ppae_id: UUID, dossier_id: UUID, jour: date) -> None:
+    rdv = app.proposer_rendez_vous(c, ppae_id, jour)
+    app.renseigner_rendez_vous(c, ppae_id, rdv.rendez_vous_id or "", StatutRendezVous.PRESENT)
+    app.justifier_dossier(c, dossier_id, "CNI")
+    app.accepter_ppae(c, ppae_id, jour)
