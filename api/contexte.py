@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
@@ -122,7 +123,8 @@ class ContexteRequete:
         """After a command: the next load reads the new version."""
         for i in ids:
             if i is not None:
-                self.agregats.clear(i)
+                with contextlib.suppress(KeyError):
+                    self.agregats.clear(i)
 
     async def _charger_lot(self, ids: list[UUID]) -> list[Aggregate | None]:
         trouves = await en_thread(charger_plusieurs, self.service.app, ids)

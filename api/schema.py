@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from typing import Any
 
@@ -54,13 +55,13 @@ class SchemaCotraitance(strawberry.Schema):
 
 def construire_schema(introspection: bool, suggestions: bool) -> strawberry.Schema:
     extensions: list[Any] = [
-        QueryDepthLimiter(max_depth=PROFONDEUR_MAX),
-        MaxAliasesLimiter(max_alias_count=ALIAS_MAX),
-        MaxTokensLimiter(max_token_count=JETONS_MAX),
+        functools.partial(QueryDepthLimiter, max_depth=PROFONDEUR_MAX),
+        functools.partial(MaxAliasesLimiter, max_alias_count=ALIAS_MAX),
+        functools.partial(MaxTokensLimiter, max_token_count=JETONS_MAX),
         JournalisationAcces,
     ]
     if not introspection:
-        extensions.append(AddValidationRules([NoSchemaIntrospectionCustomRule]))
+        extensions.append(functools.partial(AddValidationRules, [NoSchemaIntrospectionCustomRule]))
     return SchemaCotraitance(
         query=Query,
         mutation=Mutation,
@@ -71,3 +72,12 @@ def construire_schema(introspection: bool, suggestions: bool) -> strawberry.Sche
             batching_config={"max_operations": OPERATIONS_PAR_LOT_MAX},
         ),
     )
+
+
+def sdl() -> str:
+    """The exported SDL, as committed in api/schema.graphql."""
+    return construire_schema(introspection=True, suggestions=True).as_str() + "\n"
+
+
+if __name__ == "__main__":
+    print(sdl(), end="")

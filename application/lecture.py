@@ -37,7 +37,8 @@ def _selectionner(recorder: Any, ids: list[UUID]) -> list[StoredEvent]:
     colonnes = "originator_id, originator_version, topic, state"
     if isinstance(recorder, SQLiteAggregateRecorder):
         marques = ", ".join("?" * len(ids))
-        sql = f"SELECT {colonnes} FROM {recorder.events_table_name} WHERE originator_id IN ({marques})"
+        table = recorder.events_table_name
+        sql = f"SELECT {colonnes} FROM {table} WHERE originator_id IN ({marques})"
         with recorder.datastore.transaction(commit=False) as cur:
             cur.execute(sql, [i.hex for i in ids])
             lignes = cur.fetchall()

@@ -101,7 +101,7 @@ class Cotraitance(Application[UUID]):
             raise SaisieInvalide(
                 "L'affectation vise une autre Mission Locale.", "codeMissionLocale"
             )
-        affectation_id = Affectation.create_id(donnees.id_affectation)
+        affectation_id = Affectation.create_id(donnees.code_ml, donnees.id_affectation)
         existante = self._optionnel(Affectation, affectation_id)
         if existante is None:
             self._enregistrer(ctx, [Affectation.recevoir(donnees)])

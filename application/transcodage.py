@@ -9,6 +9,7 @@ from typing import Any
 
 from eventsourcing.persistence import JSONTranscoder, Transcoding
 
+from domain.affectation import DonneesAffectation
 from domain.dossier import EvenementDossier
 from domain.ppae import RendezVous
 from domain.valeurs import ENUM_TYPES, VALUE_TYPES
@@ -58,5 +59,5 @@ def enregistrer_transcodages(transcoder: JSONTranscoder, *autres: type) -> None:
     transcoder.register(DateAsISO())
     for enum_type in ENUM_TYPES:
         transcoder.register(EnumAsValue(enum_type))
-    for value_type in (*VALUE_TYPES, EvenementDossier, RendezVous, *autres):
+    for value_type in (*VALUE_TYPES, EvenementDossier, RendezVous, DonneesAffectation, *autres):
         transcoder.register(DataclassAsDict(value_type))

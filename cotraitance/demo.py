@@ -52,7 +52,7 @@ JEUNES = [
 
 def charger_demo(app: Cotraitance, aujourdhui: date) -> bool:
     """Loads the data set once; returns False when it was already there."""
-    if Affectation.create_id("DEMO-0001") in app.repository:
+    if Affectation.create_id(ML, "DEMO-0001") in app.repository:
         return False
     app.enregistrer_mission_locale(
         systeme(ML, "demo"), ML, "Mission Locale de Paris Est", COMMUNES, CONSEILLERS

@@ -62,8 +62,9 @@ def suggestions_refus(
 
 class Affectation(Aggregate):
     @staticmethod
-    def create_id(id_affectation: str) -> UUID:
-        return uuid5(NAMESPACE, f"affectation:{id_affectation}")
+    def create_id(code_ml: str, id_affectation: str) -> UUID:
+        """Scoped by ML: another ML's intake never reaches this one's affectation (R23)."""
+        return uuid5(NAMESPACE, f"affectation:{code_ml}:{id_affectation}")
 
     @classmethod
     def recevoir(cls, donnees: DonneesAffectation) -> Affectation:
@@ -102,6 +103,8 @@ class Affectation(Aggregate):
         self.periodes_radiation = list(periodes_radiation)
         self.empreinte = empreinte
         self.conflits: list[str] = []
+        self.contenus_en_conflit: list[DonneesAffectation] = []
+        """R1: what arrived under the same id with other content, kept for review."""
         self.statut = StatutAffectation.A_DECIDER
         self.motif_refus: MotifRefus | None = None
         self.liste: ListeCotraitance | None = None
@@ -125,7 +128,7 @@ class Affectation(Aggregate):
         empreinte = donnees.empreinte()
         if empreinte == self.empreinte or empreinte in self.conflits:
             return False
-        self._signaler_conflit(empreinte)
+        self._signaler_conflit(empreinte, donnees)
         return True
 
     def decider(self, accepter: bool, motif: MotifRefus | None) -> None:
@@ -167,8 +170,9 @@ class Affectation(Aggregate):
             self._classer(liste)
 
     @event("ConflitRecu")
-    def _signaler_conflit(self, empreinte: str) -> None:
+    def _signaler_conflit(self, empreinte: str, donnees: DonneesAffectation) -> None:
         self.conflits.append(empreinte)
+        self.contenus_en_conflit.append(donnees)
 
     @event("Acceptee")
     def _accepter(self) -> None:

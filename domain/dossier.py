@@ -68,6 +68,7 @@ class Dossier(Aggregate):
         self.ppae_ids: list[UUID] = []
         self.ppae_ouvert: UUID | None = None
         self.identifiant_pe_avant_rapprochement: str | None = None
+        self.marqueur_avant_rapprochement: MarqueurDude | None = None
         self.transfere_vers: UUID | None = None
         self.supprime = False
 
@@ -160,10 +161,13 @@ class Dossier(Aggregate):
 
     def marquer_rapproche(self, affectation_id: UUID, identifiant_pe: str) -> None:
         self.verifier_actif()
-        self._marquer_rapproche(affectation_id, identifiant_pe, self.identifiant_pe)
+        self._marquer_rapproche(affectation_id, identifiant_pe, self.identifiant_pe, self.marqueur)
 
     def annuler_rapprochement(self, ppae_id: UUID) -> None:
-        self._annuler_rapprochement(ppae_id, self.identifiant_pe_avant_rapprochement)
+        """R19: only the latest match can be cancelled (one open PPAE); undo exactly it."""
+        self._annuler_rapprochement(
+            ppae_id, self.identifiant_pe_avant_rapprochement, self.marqueur_avant_rapprochement
+        )
 
     def transferer_vers(self, cible: Dossier) -> None:
         """R17: move this duplicate's data (mainly the PE identifier) onto the real dossier."""
@@ -268,15 +272,22 @@ class Dossier(Aggregate):
 
     @event("RapprocheDude")
     def _marquer_rapproche(
-        self, affectation_id: UUID, identifiant_pe: str, identifiant_pe_avant: str | None
+        self,
+        affectation_id: UUID,
+        identifiant_pe: str,
+        identifiant_pe_avant: str | None,
+        marqueur_avant: MarqueurDude | None,
     ) -> None:
         self.marqueur = MarqueurDude.RAPPROCHE_DUDE
         self.identifiant_pe_avant_rapprochement = identifiant_pe_avant
+        self.marqueur_avant_rapprochement = marqueur_avant
         self.identifiant_pe = identifiant_pe
 
     @event("RapprochementAnnule")
-    def _annuler_rapprochement(self, ppae_id: UUID, identifiant_pe: str | None) -> None:
-        self.marqueur = None
+    def _annuler_rapprochement(
+        self, ppae_id: UUID, identifiant_pe: str | None, marqueur: MarqueurDude | None
+    ) -> None:
+        self.marqueur = marqueur
         self.identifiant_pe = identifiant_pe
         if self.ppae_ouvert == ppae_id:
             self.ppae_ouvert = None
@@ -296,6 +307,7 @@ class Dossier(Aggregate):
     @event("Supprime")
     def _supprimer(self) -> None:
         self.supprime = True
+        self.ppae_ouvert = None
 
     def _evenement_valide(self, evenement_id: str) -> EvenementDossier:
         self.verifier_actif()

@@ -32,7 +32,7 @@ class MissionLocale(Aggregate):
             self._renommer(nom)
         if sorted(set(communes)) != self.communes:
             self._modifier_zone(sorted(set(communes)))
-        if list(conseillers) != self.conseillers:
+        if _par_id(conseillers) != _par_id(self.conseillers):
             self._modifier_conseillers(list(conseillers))
         return self.version != avant
 
@@ -53,3 +53,7 @@ class MissionLocale(Aggregate):
     @event("ConseillersModifies")
     def _modifier_conseillers(self, conseillers: list[Conseiller]) -> None:
         self.conseillers = conseillers
+
+
+def _par_id(conseillers: list[Conseiller]) -> list[Conseiller]:
+    return sorted(conseillers, key=lambda c: c.id)

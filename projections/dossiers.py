@@ -91,7 +91,7 @@ class RechercheDossiers(VueTable):
         elif isinstance(e, RapprocheDude):
             ligne.update(marqueur="RAPPROCHE_DUDE", identifiant_pe=e.identifiant_pe)
         elif isinstance(e, RapprochementAnnule):
-            ligne.update(marqueur=None, identifiant_pe=e.identifiant_pe)
+            ligne.update(marqueur=texte(e.marqueur), identifiant_pe=e.identifiant_pe)
             if ligne["ppae_ouvert"] == str(e.ppae_id):
                 ligne["ppae_ouvert"] = None
         elif isinstance(e, DonneesRecues):

@@ -35,7 +35,7 @@ def _postgres_joignable() -> str | None:
         return f"PostgreSQL unreachable at {POSTGRES_URL}: {exc}"
 
 
-_RAISON_PG: str | None | bool = False
+_RAISON_PG: str | bool | None = False
 
 
 def raison_sans_postgres() -> str | None:
@@ -90,7 +90,10 @@ def horloge() -> HorlogeFixe:
 def app(base: Base, horloge: HorlogeFixe) -> Iterator[Cotraitance]:
     application = Cotraitance(env=base.env, horloge=horloge)
     application.enregistrer_mission_locale(
-        systeme(ML), ML, "Mission Locale de Paris Est", ["75111", "75120", "93048"],
+        systeme(ML),
+        ML,
+        "Mission Locale de Paris Est",
+        ["75111", "75120", "93048"],
         [Conseiller("C1", "Claire Martin"), Conseiller("C2", "Karim Benali")],
     )
     try:

@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-import pytest
-
 from application.contexte import systeme
 from domain.affectation import suggestions_refus
 from domain.regles import Regles
@@ -48,11 +46,6 @@ def test_une_affectation_de_meme_id_au_contenu_different_est_un_conflit_conserve
     assert recue.empreinte == donnees_affectation(nom="Dupont").empreinte()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG R1: a conflict keeps only the SHA-256 of the new content (ConflitRecu carries "
-    "'empreinte' alone), so the conflicting data is dropped and cannot be reviewed",
-)
 def test_le_contenu_d_une_affectation_en_conflit_est_conserve_pour_examen(app, acteurs):
     """R1: a conflict is kept for review, never silently dropped."""
     affectation_id = recevoir(app, nom="Dupont")
@@ -76,11 +69,6 @@ def test_une_affectation_pour_une_autre_mission_locale_est_refusee(app):
         app.recevoir_affectation(systeme("ML999"), donnees_affectation())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG R1/R23: the affectation id ignores the ML, so another ML's intake of the same "
-    "DUDE id lands as a 'conflit' on this ML's aggregate and its manager cannot reach it",
-)
 def test_un_meme_id_dude_recu_par_une_autre_mission_locale_ne_touche_pas_la_notre(app, acteurs):
     """R1, R23: another ML's object is indistinguishable from one that does not exist."""
     affectation_id = recevoir(app)
@@ -195,11 +183,6 @@ def test_recharger_une_mission_locale_identique_n_enregistre_rien(app):
     assert resultat.issue == "inchangee"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG §4: MissionLocale.mettre_a_jour compares counselors as an ordered list "
-    "(zones as a set), so the same counselors in another order record a change",
-)
 def test_recharger_les_memes_conseillers_dans_un_autre_ordre_n_enregistre_rien(app):
     """DESIGN §4: only real changes of the reference data are events."""
     conseillers = [Conseiller("C2", "Karim Benali"), Conseiller("C1", "Claire Martin")]

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
-
 from domain.valeurs import MarqueurDude, MotifArret, StatutAffectation, StatutPpae
 from tests.scenario import (
     AUJOURDHUI,
@@ -174,11 +172,6 @@ def test_un_ppae_importe_en_cours_n_a_pas_de_rapprochement_a_annuler(app, acteur
         app.annuler_rapprochement(acteurs.gestionnaire, ppae_id)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG R19: Dossier._annuler_rapprochement sets the mark to None instead of the mark "
-    "the dossier had before this match, erasing an earlier, still valid DUDE match",
-)
 def test_annuler_un_second_rapprochement_rend_au_dossier_sa_marque_d_avant(app, acteurs):
     """R19: only the cancelled match is undone; the dossier keeps its earlier DUDE match."""
     g = acteurs.gestionnaire

@@ -108,11 +108,6 @@ def test_supprimer_un_dossier_clot_son_ppae_non_initialise(app, acteurs):
     assert ppae(app, acteurs.gestionnaire, ppae_id).statut is StatutPpae.SUPPRIME
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG R4/R20: supprimer_dossier closes the PPAE but never calls Dossier.fermer_ppae, "
-    "so the deleted dossier still points to it as its open PPAE",
-)
 def test_un_dossier_supprime_n_a_plus_de_ppae_ouvert(app, acteurs):
     """R4, R20: the dossier's open PPAE is the one that was just closed."""
     dossier_id, _ = ids(dossier_importe(app, acteurs.gestionnaire))
