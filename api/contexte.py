@@ -21,7 +21,9 @@ from strawberry.dataloader import DataLoader
 from api.erreurs import interdit
 from application.contexte import Contexte
 from application.lecture import charger_plusieurs
+from domain.dossier import Dossier
 from domain.mission_locale import MissionLocale
+from domain.ppae import PPAE
 from domain.valeurs import Acteur, Role
 from projections.service import Service
 
@@ -127,9 +129,32 @@ class ContexteRequete:
                     self.agregats.clear(i)
 
     async def _charger_lot(self, ids: list[UUID]) -> list[Aggregate | None]:
-        trouves = await en_thread(charger_plusieurs, self.service.app, ids)
+        trouves = await en_thread(self._charger_avec_voisins, ids)
+        for voisin_id, voisin in trouves.items():
+            if voisin_id not in ids:
+                self.agregats.prime(voisin_id, voisin)
         return [trouves.get(i) for i in ids]
+
+    def _charger_avec_voisins(self, ids: list[UUID]) -> dict[UUID, Aggregate]:
+        """The aggregates, and in the same thread hop those a resolver nearly always asks for
+        next (a dossier's current PPAE, a PPAE's dossier)."""
+        app = self.service.app
+        trouves = charger_plusieurs(app, ids)
+        voisins = {v for a in trouves.values() for v in _voisins(a)} - set(trouves)
+        voisins -= {k for k in voisins if self.agregats.cache_map.get(k) is not None}
+        if voisins:
+            trouves.update(charger_plusieurs(app, list(voisins)))
+        return trouves
 
     async def _charger_ml(self, codes: list[str]) -> list[MissionLocale | None]:
         app = self.service.app
         return [await en_thread(app.mission_locale, code) for code in codes]
+
+
+def _voisins(agregat: Aggregate) -> list[UUID]:
+    if isinstance(agregat, Dossier):
+        courant = agregat.ppae_ouvert or (agregat.ppae_ids[-1] if agregat.ppae_ids else None)
+        return [courant] if courant else []
+    if isinstance(agregat, PPAE):
+        return [agregat.dossier_id]
+    return []

@@ -11,11 +11,12 @@ from graphql import GraphQLError
 from graphql.validation import NoSchemaIntrospectionCustomRule
 from strawberry.extensions import (
     AddValidationRules,
-    MaxAliasesLimiter,
     MaxTokensLimiter,
-    QueryDepthLimiter,
+    ParserCache,
     SchemaExtension,
+    ValidationCache,
 )
+from strawberry.extensions import max_aliases, query_depth_limiter
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
@@ -28,6 +29,12 @@ PROFONDEUR_MAX = 10
 ALIAS_MAX = 15
 JETONS_MAX = 2000
 OPERATIONS_PAR_LOT_MAX = 5
+CACHE_DOCUMENTS = 256
+"""Front-ends send the same few documents: parse and validate each once."""
+REGLES_LIMITES = [
+    query_depth_limiter.create_validator(PROFONDEUR_MAX, should_ignore=None),
+    max_aliases.create_validator(ALIAS_MAX),
+]
 
 
 class JournalisationAcces(SchemaExtension):
@@ -54,14 +61,15 @@ class SchemaCotraitance(strawberry.Schema):
 
 
 def construire_schema(introspection: bool, suggestions: bool) -> strawberry.Schema:
+    # The rule classes are made once, so that the validation cache recognises them.
+    regles = [*REGLES_LIMITES, *([] if introspection else [NoSchemaIntrospectionCustomRule])]
     extensions: list[Any] = [
-        functools.partial(QueryDepthLimiter, max_depth=PROFONDEUR_MAX),
-        functools.partial(MaxAliasesLimiter, max_alias_count=ALIAS_MAX),
         functools.partial(MaxTokensLimiter, max_token_count=JETONS_MAX),
+        functools.partial(ParserCache, maxsize=CACHE_DOCUMENTS),
+        functools.partial(AddValidationRules, regles),
+        functools.partial(ValidationCache, maxsize=CACHE_DOCUMENTS),
         JournalisationAcces,
     ]
-    if not introspection:
-        extensions.append(functools.partial(AddValidationRules, [NoSchemaIntrospectionCustomRule]))
     return SchemaCotraitance(
         query=Query,
         mutation=Mutation,
