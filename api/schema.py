@@ -15,8 +15,9 @@ from strawberry.extensions import (
     ParserCache,
     SchemaExtension,
     ValidationCache,
+    max_aliases,
+    query_depth_limiter,
 )
-from strawberry.extensions import max_aliases, query_depth_limiter
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 

@@ -38,7 +38,8 @@ POSTGRES_URL = os.environ.get(
 )
 SECRET = "bench-secret-bench-secret-bench-secret"
 DOSSIER = """query($id: ID!) { dossier(id: $id) { id version identite { nom prenoms dateNaissance }
-  ppae { id statut statutCotraitance dateEntree conditionsEntree { entretien dossierJustifie acceptation } }
+  ppae { id statut statutCotraitance dateEntree
+         conditionsEntree { entretien dossierJustifie acceptation } }
   evenements(first: 5) { edges { node { id type date } } } } }"""
 TRIVIALE = "{ moi { sub } }"
 
@@ -75,7 +76,7 @@ def _port_libre() -> int:
 class Serveur:
     def __init__(self, url: str, var: str) -> None:
         self.port = _port_libre()
-        self.proc = subprocess.Popen(  # noqa: S603
+        self.proc = subprocess.Popen(
             [
                 sys.executable,
                 __file__,
@@ -131,7 +132,8 @@ async def _boucle_fermee(base: str, corps: dict[str, Any], duree: float, clients
             n = 0
             while time.perf_counter() < fin:
                 r = await client.post("/graphql", json=corps)
-                assert r.status_code == 200 and "errors" not in r.json(), r.text
+                assert r.status_code == 200, r.text
+                assert "errors" not in r.json(), r.text
                 n += 1
             return n
 
@@ -167,7 +169,7 @@ async def _boucle_ouverte(
 
 def _percentile(valeurs: list[float], p: float) -> float:
     ordonnees = sorted(valeurs)
-    return ordonnees[min(len(ordonnees) - 1, int(round(p / 100 * (len(ordonnees) - 1))))]
+    return ordonnees[min(len(ordonnees) - 1, round(p / 100 * (len(ordonnees) - 1)))]
 
 
 def _mesurer(url: str, duree: float, repetitions: int, clients: int) -> dict[str, float]:
@@ -223,8 +225,9 @@ def main() -> None:
         f"{'at rps':>9}"
     )
     for nom, m in (("sqlite", sqlite), ("postgres", postgres)):
+        ratio = m["rps"] / m["baseline_rps"]
         print(
-            f"{nom:<10}{m['rps']:>13.0f}{m['baseline_rps']:>10.0f}{m['rps'] / m['baseline_rps']:>8.2f}"
+            f"{nom:<10}{m['rps']:>13.0f}{m['baseline_rps']:>10.0f}{ratio:>8.2f}"
             f"{m['p50_ms']:>9.1f}{m['p99_ms']:>9.1f}{m['rate_half_max']:>9.0f}"
         )
     print(
