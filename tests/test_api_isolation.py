@@ -1,0 +1,347 @@
+"""R23: another Mission Locale's objects are indistinguishable from missing ones, through every
+query and every mutation of the API: null, empty lists, NON_TROUVE, and nothing recorded."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+from uuid import uuid4
+
+import pytest
+from graphql import build_schema
+from starlette.testclient import TestClient
+
+from api.ids import encoder_id
+from api.schema import sdl
+from application.contexte import systeme
+from domain.affectation import Affectation
+from domain.ppae import PPAE
+from domain.valeurs import Conseiller
+from tests.api_outils import Api, api, http, poster  # noqa: F401
+from tests.scenario import (
+    affectation_acceptee,
+    donnees_affectation,
+    dossier_importe,
+    dossier_manuel,
+    entretien,
+    ids,
+    recevoir,
+    rendez_vous,
+    rien_n_est_enregistre,
+)
+
+AUTRE = "ML999"
+ETRANGERS = ("aff_autre", "dossier_autre")  # ML999's own objects
+
+
+@dataclass
+class Monde:
+    objets: dict[str, str]  # '@name' → its global id (a plain id for the appointment)
+    hasard: dict[str, str]  # ML001's id → a random well-formed id of the same type
+
+
+@pytest.fixture
+def monde(app: Any, acteurs: Any) -> Monde:
+    """As ML001: one object of each kind; as ML999: an accepted affectation and a dossier."""
+    g = acteurs.gestionnaire
+    app.enregistrer_mission_locale(
+        systeme(AUTRE), AUTRE, "Mission Locale Autre", ["13055"], [Conseiller("C9", "Nadia Roux")]
+    )
+    a_decider = recevoir(app, "AFF-0")
+    acceptee = affectation_acceptee(app, g, "AFF-1")
+    dossier_id, ppae_id = ids(dossier_importe(app, g, "AFF-2", nom="Martin"))
+    evenement = entretien(app, g, dossier_id, date(2026, 10, 5))
+    rdv = rendez_vous(app, g, ppae_id, date(2026, 11, 25))
+    app.recevoir_affectation(systeme(AUTRE), donnees_affectation("AFF-9", code_ml=AUTRE))
+    aff_autre = Affectation.create_id(AUTRE, "AFF-9")
+    app.decider_affectation(acteurs.autre_ml, aff_autre, True, None)
+    genres = {
+        "a_decider": ("Affectation", a_decider),
+        "acceptee": ("Affectation", acceptee),
+        "rapprochee": ("Affectation", app.charger(g, PPAE, ppae_id).affectation_id),
+        "dossier": ("Dossier", dossier_id),
+        "ppae": ("PPAE", ppae_id),
+        "evenement": ("Evenement", f"{dossier_id}:{evenement}"),
+        "libre": ("Dossier", dossier_manuel(app, g, nom="Durand")),
+        "aff_autre": ("Affectation", aff_autre),
+        "dossier_autre": ("Dossier", dossier_manuel(app, acteurs.autre_ml, nom="Autre")),
+    }
+    objets = {f"@{n}": encoder_id(t, cle) for n, (t, cle) in genres.items()} | {"@rdv": rdv}
+    nouveaux = {n: uuid4() for n in genres}
+    nouveaux["evenement"] = f"{nouveaux['dossier']}:{uuid4().hex}"  # consistent with dossier
+    hasard = {
+        objets[f"@{n}"]: encoder_id(t, nouveaux[n])
+        for n, (t, _) in genres.items()
+        if n not in ETRANGERS
+    }
+    return Monde(objets, hasard | {rdv: uuid4().hex})
+
+
+def _remplacer(valeur: Any, table: dict[str, str]) -> Any:
+    if isinstance(valeur, dict):
+        return {k: _remplacer(v, table) for k, v in valeur.items()}
+    return table.get(valeur, valeur) if isinstance(valeur, str) else valeur
+
+
+# ------------------------------------------------------------------ queries
+
+DOSSIER = "id identite { nom } ppae { id } evenements { edges { node { id } } }"
+PPAE_SEL = "id statut dossier { id identite { nom } } rendezVous { id }"
+AFFECTATION = "id statut identite { nom } dossier { id } ppae { id }"
+ETATS_AFFECTATION = ("a_decider", "acceptee", "rapprochee")
+
+PAGE = "totalCount edges { node { id } }"
+
+
+def _par_id(champ: str, selection: str, cle: str, nom: str) -> Any:
+    document = f"query($id: ID!) {{ r: {champ}(id: $id) {{ {selection} }} }}"
+    return pytest.param(document, f"@{cle}", id=nom)
+
+
+REQUETES_ID = [
+    _par_id("node", "id ... on Dossier { identite { nom } }", "dossier", "node-dossier"),
+    _par_id("node", "id ... on PPAE { statut }", "ppae", "node-ppae"),
+    _par_id("node", "id ... on Affectation { statut }", "rapprochee", "node-affectation"),
+    _par_id("dossier", DOSSIER, "dossier", "dossier"),
+    _par_id("dossier", DOSSIER, "libre", "dossier-manuel"),
+    _par_id("ppae", PPAE_SEL, "ppae", "ppae"),
+    *(_par_id("affectation", AFFECTATION, c, f"affectation-{c}") for c in ETATS_AFFECTATION),
+]
+REQUETES_LISTE = [
+    pytest.param(f"{{ r: {champ} {{ {PAGE} }} }}", propres, id=nom)
+    for nom, champ, propres in [
+        ("recherche", "rechercherDossiers", {"@dossier_autre"}),
+        ("recherche-texte", 'rechercherDossiers(texte: "Martin")', set()),
+        ("recherche-pe", 'rechercherDossiers(identifiantPe: "PE-0001")', set()),
+        (
+            "recherche-naissance",
+            'rechercherDossiers(dateNaissance: "2004-03-15")',
+            {"@dossier_autre"},
+        ),
+        ("ppaes", "ppaes", set()),
+        ("ppaes-conseiller", 'ppaes(conseillerId: "C1")', set()),
+        ("affectations", "affectations", {"@aff_autre"}),
+        ("affectations-rapprochees", "affectations(statut: RAPPROCHEE)", set()),
+    ]
+]
+
+
+@pytest.mark.parametrize(("document", "cle"), REQUETES_ID)
+def test_un_objet_d_une_autre_ml_se_lit_comme_un_objet_inexistant(
+    api: Api,  # noqa: F811
+    monde: Monde,
+    tmp_path: Path,
+    document: str,
+    cle: str,
+) -> None:
+    """R23: null, exactly as a random id of the same type; no access-log line either."""
+    cible = monde.objets[cle]
+    etranger = api.executer(document, {"id": cible}, ml=AUTRE)
+    absent = api.executer(document, {"id": monde.hasard[cible]}, ml=AUTRE)
+    assert etranger == absent == {"data": {"r": None}}
+    journal = tmp_path / "acces.jsonl"
+    assert not journal.exists() or journal.read_text(encoding="utf-8") == ""
+    assert api.donnees(document, {"id": cible})["r"]["id"] == cible  # the id is a real one
+
+
+@pytest.mark.parametrize(("document", "propres"), REQUETES_LISTE)
+def test_une_liste_ne_montre_jamais_les_objets_d_une_autre_ml(
+    api: Api,  # noqa: F811
+    monde: Monde,
+    document: str,
+    propres: set[str],
+) -> None:
+    """R23: lists and their counts hold only the actor's ML's objects."""
+    page = api.donnees(document, ml=AUTRE)["r"]
+    vus = {e["node"]["id"] for e in page["edges"]}
+    assert vus == {monde.objets[c] for c in propres}
+    assert page["totalCount"] == len(vus)
+    assert api.donnees(document)["r"]["totalCount"] > 0  # ML001 does have such objects
+
+
+def test_les_conseillers_sont_ceux_de_la_ml_de_l_acteur(api: Api, monde: Monde) -> None:  # noqa: F811
+    """R23"""
+    document = "{ conseillers { id nom } }"
+    assert api.donnees(document, ml=AUTRE)["conseillers"] == [{"id": "C9", "nom": "Nadia Roux"}]
+    assert api.donnees(document, ml="ML404")["conseillers"] == []
+    assert {c["id"] for c in api.donnees(document)["conseillers"]} == {"C1", "C2"}
+
+
+# ------------------------------------------------------------------ mutations
+
+SELECTIONS = {
+    "AffectationPayload": "affectation { id statut }",
+    "RapprochementPayload": "affectation { id } dossier { id identite { nom } } ppae { id }",
+    "PPAEPayload": "ppae { id statut } avertissements { code }",
+    "EvenementPayload": "evenement { id } dossier { id identite { nom } }",
+    "DossierPayload": "dossier { id identite { nom } }",
+}
+EVENEMENT = {"dossierId": "@dossier", "evenementId": "@evenement"}
+CAS_MUTATIONS: list[tuple[str, dict[str, Any]]] = [
+    # (mutation, input with '@object' placeholders); ML999's own objects are mixed in some
+    ("deciderAffectation", {"affectationId": "@a_decider", "accepter": True}),
+    ("creerDossierImporte", {"affectationId": "@acceptee"}),
+    ("rapprocher", {"affectationId": "@acceptee", "dossierId": "@libre"}),
+    ("rapprocher", {"affectationId": "@aff_autre", "dossierId": "@libre"}),
+    ("rapprocher", {"affectationId": "@acceptee", "dossierId": "@dossier_autre"}),
+    ("affecterConseiller", {"ppaeId": "@ppae", "conseillerId": "C1"}),
+    ("affecterConseiller", {"ppaeId": "@ppae", "conseillerId": "C9", "versionAttendue": 99}),
+    ("proposerRendezVous", {"ppaeId": "@ppae", "date": "2026-12-01"}),
+    ("renseignerRendezVous", {"ppaeId": "@ppae", "rendezVousId": "@rdv", "statut": "PRESENT"}),
+    ("saisirEvenement", {"dossierId": "@dossier", "type": "ATELIER", "date": "2026-11-10"}),
+    ("annulerEvenement", EVENEMENT),
+    ("annulerEvenement", {**EVENEMENT, "dossierId": "@dossier_autre"}),
+    ("corrigerEvenement", {**EVENEMENT, "type": "ATELIER", "date": "2026-10-06"}),
+    ("justifierDossier", {"dossierId": "@libre", "piece": "CNI"}),
+    ("justifierDossier", {"dossierId": "@libre", "piece": "CNI", "versionAttendue": 99}),
+    ("accepterPpae", {"ppaeId": "@ppae", "dateEntree": "2026-10-01"}),
+    ("arreterCotraitance", {"ppaeId": "@ppae", "motif": "REFUS_DU_JEUNE"}),
+    ("sortirPpae", {"ppaeId": "@ppae", "dateSortie": "2026-11-15", "motif": "DEMENAGEMENT"}),
+    ("annulerRapprochement", {"ppaeId": "@ppae"}),
+    ("transfererDonnees", {"dossierSourceId": "@libre", "dossierCibleId": "@dossier"}),
+    ("transfererDonnees", {"dossierSourceId": "@dossier_autre", "dossierCibleId": "@dossier"}),
+    ("transfererDonnees", {"dossierSourceId": "@libre", "dossierCibleId": "@dossier_autre"}),
+    ("supprimerDossier", {"dossierId": "@libre", "confirmer": True}),
+]
+SCHEMA = build_schema(sdl())
+
+
+def _document(mutation: str) -> str:
+    entree = mutation[0].upper() + mutation[1:] + "Input"
+    payload = SCHEMA.mutation_type.fields[mutation].type.of_type.name  # type: ignore[union-attr]
+    return (
+        f"mutation($i: {entree}!) {{ r: {mutation}(input: $i) {{ "
+        f"{SELECTIONS[payload]} erreurs {{ code message champ }} }} }}"
+    )
+
+
+def _etrangers(entree: dict[str, Any]) -> list[str]:
+    return [k for k, v in entree.items() if v in {f"@{e}" for e in ETRANGERS}]
+
+
+def _id_cas(cas: tuple[str, dict[str, Any]]) -> str:
+    mutation, entree = cas
+    suffixe = "".join(f"-{champ}-{AUTRE}" for champ in _etrangers(entree))
+    return mutation + suffixe + ("-version" if "versionAttendue" in entree else "")
+
+
+@pytest.mark.parametrize("cas", CAS_MUTATIONS, ids=_id_cas)
+def test_une_mutation_sur_un_objet_d_une_autre_ml_est_non_trouvee_sans_rien_enregistrer(
+    app: Any,
+    api: Api,  # noqa: F811
+    monde: Monde,
+    cas: tuple[str, dict[str, Any]],
+) -> None:
+    """R23, R24: NON_TROUVE exactly as for a missing id; no event recorded; ML001's own call
+    with the same input is not NON_TROUVE (the ids are real)."""
+    mutation, modele = cas
+    document = _document(mutation)
+    entree = _remplacer(modele, monde.objets)
+    with rien_n_est_enregistre(app):
+        etranger = api.executer(document, {"i": entree}, ml=AUTRE)
+        absent = api.executer(document, {"i": _remplacer(entree, monde.hasard)}, ml=AUTRE)
+    assert "errors" not in etranger
+    assert etranger == absent
+    resultat = etranger["data"]["r"]
+    assert [e["code"] for e in resultat["erreurs"]] == ["NON_TROUVE"]
+    assert all(v is None or v == [] for k, v in resultat.items() if k != "erreurs")
+    if not _etrangers(modele):
+        propre = api.donnees(document, {"i": entree})["r"]
+        assert "NON_TROUVE" not in [e["code"] for e in propre["erreurs"]]
+
+
+def test_une_cle_d_idempotence_d_une_autre_ml_ne_rejoue_pas_son_resultat(
+    app: Any,
+    api: Api,  # noqa: F811
+    monde: Monde,
+) -> None:
+    """R23: idempotency keys are scoped by ML; replaying ML001's key from ML999 reveals nothing."""
+    document = _document("justifierDossier")
+    entree = {"dossierId": monde.objets["@libre"], "piece": "CNI", "cleIdempotence": "cle-1"}
+    assert api.donnees(document, {"i": entree})["r"]["erreurs"] == []
+    with rien_n_est_enregistre(app):
+        rejoue = api.donnees(document, {"i": entree}, ml=AUTRE)["r"]
+    assert rejoue["dossier"] is None
+    assert [e["code"] for e in rejoue["erreurs"]] == ["NON_TROUVE"]
+
+
+def test_creer_un_dossier_le_range_dans_la_ml_de_l_acteur(api: Api, monde: Monde) -> None:  # noqa: F811
+    """R23: creerDossier targets no id; the new dossier belongs to the actor's ML only."""
+    document = """mutation($i: CreerDossierInput!) { creerDossier(input: $i) {
+        dossier { id codeMissionLocale } erreurs { code } } }"""
+    entree = {"nom": "Nouveau", "prenoms": "Jean", "dateNaissance": "2005-01-02"}
+    cree = api.donnees(document, {"i": entree}, ml=AUTRE)["creerDossier"]
+    assert cree["dossier"]["codeMissionLocale"] == AUTRE
+    vu_de_ml001 = api.executer(
+        "query($id: ID!) { dossier(id: $id) { id } }", {"id": cree["dossier"]["id"]}
+    )
+    assert vu_de_ml001 == {"data": {"dossier": None}}
+
+
+def test_chaque_requete_et_chaque_mutation_du_schema_est_dans_la_matrice() -> None:
+    """R23: a new query or mutation must join this matrix."""
+    requetes = set(SCHEMA.query_type.fields) - {"moi"}  # type: ignore[union-attr]
+    couvertes = {"node", "dossier", "ppae", "affectation", "conseillers"}
+    couvertes |= {"rechercherDossiers", "ppaes", "affectations"}
+    assert requetes - couvertes == set()
+    mutations = set(SCHEMA.mutation_type.fields) - {"creerDossier"}  # type: ignore[union-attr]
+    assert mutations - {m for m, _ in CAS_MUTATIONS} == set()
+
+
+# ------------------------------------------------------------------ through HTTP
+
+HTTP = [p for p in REQUETES_ID if p.id in ("dossier", "node-ppae", "affectation-acceptee")]
+
+
+@pytest.mark.parametrize(("document", "cle"), HTTP)
+def test_par_http_un_objet_d_une_autre_ml_est_null(
+    http: TestClient,  # noqa: F811
+    monde: Monde,
+    document: str,
+    cle: str,
+) -> None:
+    """R23"""
+    etranger = poster(http, document, {"id": monde.objets[cle]}, ml=AUTRE)
+    absent = poster(http, document, {"id": monde.hasard[monde.objets[cle]]}, ml=AUTRE)
+    assert etranger.status_code == absent.status_code == 200
+    assert etranger.json() == absent.json() == {"data": {"r": None}}
+
+
+def test_par_http_la_recherche_d_une_autre_ml_est_vide(http: TestClient, monde: Monde) -> None:  # noqa: F811
+    """R23: once ML001 sees its dossier in the view, ML999 still does not."""
+    document = f'{{ r: rechercherDossiers(texte: "Martin") {{ {PAGE} }} }}'
+    limite = time.monotonic() + 10
+    while poster(http, document).json()["data"]["r"]["totalCount"] == 0:
+        assert time.monotonic() < limite, "the view never caught up"
+        time.sleep(0.05)
+    assert poster(http, document, ml=AUTRE).json() == {
+        "data": {"r": {"totalCount": 0, "edges": []}}
+    }
+
+
+@pytest.mark.parametrize(
+    "cas",
+    [
+        c
+        for c in CAS_MUTATIONS
+        if c[0] in ("justifierDossier", "annulerRapprochement", "rapprocher")
+    ],
+    ids=_id_cas,
+)
+def test_par_http_une_mutation_sur_une_autre_ml_est_non_trouvee(
+    app: Any,
+    http: TestClient,  # noqa: F811
+    monde: Monde,
+    cas: tuple[str, dict[str, Any]],
+) -> None:
+    """R23, R24"""
+    mutation, modele = cas
+    with rien_n_est_enregistre(app):
+        reponse = poster(
+            http, _document(mutation), {"i": _remplacer(modele, monde.objets)}, ml=AUTRE
+        )
+    assert reponse.status_code == 200
+    assert [e["code"] for e in reponse.json()["data"]["r"]["erreurs"]] == ["NON_TROUVE"]
