@@ -3,66 +3,48 @@ UNAUTHENTICATED, with no data and no stack trace. Prod checks RS256/ES256 agains
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import json
-import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import jwt
 import pytest
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.hazmat.primitives.asymmetric import rsa
 from httpx2 import Response
 from starlette.testclient import TestClient
 
 from api.app import creer_app
-from api.auth import DEV_AUDIENCE, DEV_ISSUER
+from api.auth import DEV_ISSUER
 from application.persistance import Base
 from application.service import Cotraitance
-from application.settings import Settings
 from cotraitance.cli import main
+from tests.api_oidc import (  # noqa: F401
+    AUDIENCE,
+    ISSUER,
+    Fournisseur,
+    b64,
+    charge_jeton,
+    fournisseur,
+    prod,
+    reglages_prod,
+)
 from tests.api_outils import SECRET, http, jeton, service_sur  # noqa: F401
 from tests.conftest import ML
 
 MOI = "{ moi { sub role codeMissionLocale } }"
-ISSUER = "https://idp.exemple.test/realms/cotraitance"
-AUDIENCE = "cotraitance-api"
-
-
-def _b64(donnees: bytes) -> str:
-    return base64.urlsafe_b64encode(donnees).decode().rstrip("=")
-
-
-def _charge(**modifs: Any) -> dict[str, Any]:
-    maintenant = datetime.now(UTC)
-    charge = {
-        "sub": "agent-7",
-        "role": "GESTIONNAIRE",
-        "ml": ML,
-        "iss": DEV_ISSUER,
-        "aud": DEV_AUDIENCE,
-        "iat": maintenant,
-        "exp": maintenant + timedelta(minutes=5),
-    }
-    charge.update(modifs)
-    return {k: v for k, v in charge.items() if v is not None}
 
 
 def _dev(**modifs: Any) -> str:
-    return "Bearer " + jwt.encode(_charge(**modifs), SECRET, algorithm="HS256")
+    return "Bearer " + jwt.encode(charge_jeton(**modifs), SECRET, algorithm="HS256")
 
 
 def _sans_signature() -> str:
     """alg none, crafted by hand: a library would refuse to make it."""
-    entete = _b64(json.dumps({"alg": "none", "typ": "JWT"}).encode())
-    charge = {**_charge(), "iat": 0, "exp": int(datetime.now(UTC).timestamp()) + 300}
-    return f"Bearer {entete}.{_b64(json.dumps(charge).encode())}."
+    entete = b64(json.dumps({"alg": "none", "typ": "JWT"}).encode())
+    charge = {**charge_jeton(), "iat": 0, "exp": int(datetime.now(UTC).timestamp()) + 300}
+    return f"Bearer {entete}.{b64(json.dumps(charge).encode())}."
 
 
 def _refusee(reponse: Response) -> None:
@@ -93,7 +75,9 @@ CAS_DEV: list[Any] = [
     pytest.param(lambda: "Bearer a.b.c", id="jeton-trois-morceaux-illisibles"),
     pytest.param(lambda: _dev(exp=datetime.now(UTC) - timedelta(minutes=1)), id="expire"),
     pytest.param(
-        lambda: "Bearer " + jwt.encode(_charge(), "un-autre-secret-tout-aussi-long-0123456789"),
+        lambda: (
+            "Bearer " + jwt.encode(charge_jeton(), "un-autre-secret-tout-aussi-long-0123456789")
+        ),
         id="autre-secret",
     ),
     pytest.param(lambda: _dev(aud="autre-api"), id="mauvaise-audience"),
@@ -144,89 +128,12 @@ def test_une_mutation_sans_jeton_n_enregistre_rien(app: Cotraitance, http: TestC
 # ------------------------------------------------------------------ prod: OIDC with a JWKS
 
 
-class Fournisseur:
-    """A real JWKS endpoint on 127.0.0.1, with an RSA and an EC P-256 signing key."""
-
-    def __init__(self) -> None:
-        self.rsa = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        self.ec = ec.generate_private_key(ec.SECP256R1())
-        cles = [
-            {
-                **json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(self.rsa.public_key())),
-                "kid": "rsa-1",
-            },
-            {**json.loads(jwt.algorithms.ECAlgorithm.to_jwk(self.ec.public_key())), "kid": "ec-1"},
-        ]
-        corps = json.dumps({"keys": cles}).encode()
-
-        class Jwks(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.end_headers()
-                self.wfile.write(corps)
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.serveur = ThreadingHTTPServer(("127.0.0.1", 0), Jwks)
-        self.url = f"http://127.0.0.1:{self.serveur.server_address[1]}/jwks.json"
-        threading.Thread(target=self.serveur.serve_forever, daemon=True).start()
-
-    def jeton(
-        self, alg: str = "RS256", kid: str | None = "rsa-1", cle: Any = None, **c: Any
-    ) -> str:
-        cle = cle or (self.rsa if alg == "RS256" else self.ec)
-        charge = _charge(**{"iss": ISSUER, "aud": AUDIENCE, **c})
-        entetes = {"kid": kid} if kid else {}
-        return "Bearer " + jwt.encode(charge, cle, algorithm=alg, headers=entetes)
-
-    def confusion_hs256(self) -> str:
-        """HS256 keyed with the RSA public key's PEM, under the RSA key's kid."""
-        pem = self.rsa.public_key().public_bytes(
-            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-        )
-        entete = _b64(json.dumps({"alg": "HS256", "typ": "JWT", "kid": "rsa-1"}).encode())
-        charge = _charge(iss=ISSUER, aud=AUDIENCE, iat=0)
-        charge["exp"] = int(charge["exp"].timestamp())
-        entree = f"{entete}.{_b64(json.dumps(charge).encode())}"
-        signature = hmac.new(pem, entree.encode(), hashlib.sha256).digest()
-        return f"Bearer {entree}.{_b64(signature)}"
-
-
-@pytest.fixture(scope="module")
-def fournisseur() -> Iterator[Fournisseur]:
-    f = Fournisseur()
-    yield f
-    f.serveur.shutdown()
-
-
-def reglages_prod(tmp_path: Path, jwks_url: str) -> Settings:
-    return Settings(
-        env="prod",
-        oidc_jwks_url=jwks_url,
-        oidc_issuer=ISSUER,
-        oidc_audience=AUDIENCE,
-        graphiql=False,
-        introspection=False,
-        field_suggestions=False,
-        var_dir=str(tmp_path),
-        access_log=str(tmp_path / "acces.jsonl"),
-    )
-
-
-@pytest.fixture
-def prod(
-    app: Cotraitance, base: Base, tmp_path: Path, fournisseur: Fournisseur
-) -> Iterator[TestClient]:
-    settings = reglages_prod(tmp_path, fournisseur.url)
-    with TestClient(creer_app(settings, service_sur(app, base))) as client:
-        yield client
-
-
 @pytest.mark.parametrize(("alg", "kid"), [("RS256", "rsa-1"), ("ES256", "ec-1")])
 def test_en_prod_un_jeton_rs256_ou_es256_du_fournisseur_est_accepte(
-    prod: TestClient, fournisseur: Fournisseur, alg: str, kid: str
+    prod: TestClient,  # noqa: F811
+    fournisseur: Fournisseur,  # noqa: F811
+    alg: str,
+    kid: str,
 ) -> None:
     """R23: tokens signed by the OIDC provider's keys, checked against its JWKS."""
     reponse = _post(prod, fournisseur.jeton(alg, kid))
@@ -234,18 +141,21 @@ def test_en_prod_un_jeton_rs256_ou_es256_du_fournisseur_est_accepte(
     assert reponse.json()["data"]["moi"]["codeMissionLocale"] == ML
 
 
+BUG_ALG_CLE = (
+    "BUG api/auth.py:78: the JWK's bare key (.key) goes to jwt.decode, which raises TypeError "
+    "when the header's alg does not fit the key type; not caught (line 98) → 503, not 401"
+)
 CAS_PROD: list[Any] = [
     pytest.param(lambda f: f.jeton(cle=rsa.generate_private_key(65537, 2048)), id="cle-inconnue"),
     pytest.param(lambda f: f.jeton(kid="rsa-2"), id="kid-inconnu"),
     pytest.param(lambda f: f.jeton(kid=None), id="sans-kid"),
-    pytest.param(
-        lambda f: f.jeton("ES256", kid="rsa-1"),
-        id="es256-sous-le-kid-de-la-cle-rsa",
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason="BUG api/auth.py:78: the JWK's bare key (.key) goes to jwt.decode, which "
-            "raises TypeError on an alg/key-type mismatch; not caught (line 98) → 503, not 401",
-        ),
+    *(
+        pytest.param(
+            lambda f, alg=alg, kid=kid: f.jeton(alg, kid=kid),
+            id=f"{alg.lower()}-sous-le-kid-{kid}",
+            marks=pytest.mark.xfail(strict=True, reason=BUG_ALG_CLE),
+        )
+        for alg, kid in (("ES256", "rsa-1"), ("RS256", "ec-1"))
     ),
     pytest.param(lambda f: f.jeton(exp=datetime.now(UTC) - timedelta(seconds=5)), id="expire"),
     pytest.param(lambda f: f.jeton(aud="autre-api"), id="mauvaise-audience"),
@@ -261,14 +171,19 @@ CAS_PROD: list[Any] = [
 
 @pytest.mark.parametrize("fabrique", CAS_PROD)
 def test_en_prod_un_jeton_hors_du_fournisseur_est_refuse(
-    prod: TestClient, fournisseur: Fournisseur, fabrique: Callable[[Fournisseur], str]
+    prod: TestClient,  # noqa: F811
+    fournisseur: Fournisseur,  # noqa: F811
+    fabrique: Callable[[Fournisseur], str],
 ) -> None:
     """R23"""
     _refusee(_post(prod, fabrique(fournisseur)))
 
 
 def test_en_prod_un_fournisseur_injoignable_ne_donne_jamais_de_500(
-    app: Cotraitance, base: Base, tmp_path: Path, fournisseur: Fournisseur
+    app: Cotraitance,
+    base: Base,
+    tmp_path: Path,
+    fournisseur: Fournisseur,  # noqa: F811
 ) -> None:
     """R23, R24: no JWKS, no access; the client gets a clean error, never a 500."""
     settings = reglages_prod(tmp_path, "http://127.0.0.1:9/jwks.json")
