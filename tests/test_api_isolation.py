@@ -4,87 +4,26 @@ query and every mutation of the API: null, empty lists, NON_TROUVE, and nothing 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import Any
-from uuid import uuid4
 
 import pytest
-from graphql import build_schema
 from starlette.testclient import TestClient
 
-from api.ids import encoder_id
-from api.schema import sdl
-from application.contexte import systeme
-from domain.affectation import Affectation
-from domain.ppae import PPAE
-from domain.valeurs import Conseiller
-from tests.api_outils import Api, api, http, poster  # noqa: F401
-from tests.scenario import (
-    affectation_acceptee,
-    donnees_affectation,
-    dossier_importe,
-    dossier_manuel,
-    entretien,
-    ids,
-    recevoir,
-    rendez_vous,
-    rien_n_est_enregistre,
+from tests.api_monde import (  # noqa: F401
+    AUTRE,
+    CAS_MUTATIONS,
+    ETRANGERS,
+    SCHEMA,
+    Monde,
+    document_mutation,
+    etrangers,
+    id_cas,
+    monde,
+    remplacer,
 )
-
-AUTRE = "ML999"
-ETRANGERS = ("aff_autre", "dossier_autre")  # ML999's own objects
-
-
-@dataclass
-class Monde:
-    objets: dict[str, str]  # '@name' → its global id (a plain id for the appointment)
-    hasard: dict[str, str]  # ML001's id → a random well-formed id of the same type
-
-
-@pytest.fixture
-def monde(app: Any, acteurs: Any) -> Monde:
-    """As ML001: one object of each kind; as ML999: an accepted affectation and a dossier."""
-    g = acteurs.gestionnaire
-    app.enregistrer_mission_locale(
-        systeme(AUTRE), AUTRE, "Mission Locale Autre", ["13055"], [Conseiller("C9", "Nadia Roux")]
-    )
-    a_decider = recevoir(app, "AFF-0")
-    acceptee = affectation_acceptee(app, g, "AFF-1")
-    dossier_id, ppae_id = ids(dossier_importe(app, g, "AFF-2", nom="Martin"))
-    evenement = entretien(app, g, dossier_id, date(2026, 10, 5))
-    rdv = rendez_vous(app, g, ppae_id, date(2026, 11, 25))
-    app.recevoir_affectation(systeme(AUTRE), donnees_affectation("AFF-9", code_ml=AUTRE))
-    aff_autre = Affectation.create_id(AUTRE, "AFF-9")
-    app.decider_affectation(acteurs.autre_ml, aff_autre, True, None)
-    genres = {
-        "a_decider": ("Affectation", a_decider),
-        "acceptee": ("Affectation", acceptee),
-        "rapprochee": ("Affectation", app.charger(g, PPAE, ppae_id).affectation_id),
-        "dossier": ("Dossier", dossier_id),
-        "ppae": ("PPAE", ppae_id),
-        "evenement": ("Evenement", f"{dossier_id}:{evenement}"),
-        "libre": ("Dossier", dossier_manuel(app, g, nom="Durand")),
-        "aff_autre": ("Affectation", aff_autre),
-        "dossier_autre": ("Dossier", dossier_manuel(app, acteurs.autre_ml, nom="Autre")),
-    }
-    objets = {f"@{n}": encoder_id(t, cle) for n, (t, cle) in genres.items()} | {"@rdv": rdv}
-    nouveaux = {n: uuid4() for n in genres}
-    nouveaux["evenement"] = f"{nouveaux['dossier']}:{uuid4().hex}"  # consistent with dossier
-    hasard = {
-        objets[f"@{n}"]: encoder_id(t, nouveaux[n])
-        for n, (t, _) in genres.items()
-        if n not in ETRANGERS
-    }
-    return Monde(objets, hasard | {rdv: uuid4().hex})
-
-
-def _remplacer(valeur: Any, table: dict[str, str]) -> Any:
-    if isinstance(valeur, dict):
-        return {k: _remplacer(v, table) for k, v in valeur.items()}
-    return table.get(valeur, valeur) if isinstance(valeur, str) else valeur
-
+from tests.api_outils import Api, api, http, poster  # noqa: F401
+from tests.scenario import rien_n_est_enregistre
 
 # ------------------------------------------------------------------ queries
 
@@ -132,7 +71,7 @@ REQUETES_LISTE = [
 @pytest.mark.parametrize(("document", "cle"), REQUETES_ID)
 def test_un_objet_d_une_autre_ml_se_lit_comme_un_objet_inexistant(
     api: Api,  # noqa: F811
-    monde: Monde,
+    monde: Monde,  # noqa: F811
     tmp_path: Path,
     document: str,
     cle: str,
@@ -150,7 +89,7 @@ def test_un_objet_d_une_autre_ml_se_lit_comme_un_objet_inexistant(
 @pytest.mark.parametrize(("document", "propres"), REQUETES_LISTE)
 def test_une_liste_ne_montre_jamais_les_objets_d_une_autre_ml(
     api: Api,  # noqa: F811
-    monde: Monde,
+    monde: Monde,  # noqa: F811
     document: str,
     propres: set[str],
 ) -> None:
@@ -172,83 +111,28 @@ def test_les_conseillers_sont_ceux_de_la_ml_de_l_acteur(api: Api, monde: Monde) 
 
 # ------------------------------------------------------------------ mutations
 
-SELECTIONS = {
-    "AffectationPayload": "affectation { id statut }",
-    "RapprochementPayload": "affectation { id } dossier { id identite { nom } } ppae { id }",
-    "PPAEPayload": "ppae { id statut } avertissements { code }",
-    "EvenementPayload": "evenement { id } dossier { id identite { nom } }",
-    "DossierPayload": "dossier { id identite { nom } }",
-}
-EVENEMENT = {"dossierId": "@dossier", "evenementId": "@evenement"}
-CAS_MUTATIONS: list[tuple[str, dict[str, Any]]] = [
-    # (mutation, input with '@object' placeholders); ML999's own objects are mixed in some
-    ("deciderAffectation", {"affectationId": "@a_decider", "accepter": True}),
-    ("creerDossierImporte", {"affectationId": "@acceptee"}),
-    ("rapprocher", {"affectationId": "@acceptee", "dossierId": "@libre"}),
-    ("rapprocher", {"affectationId": "@aff_autre", "dossierId": "@libre"}),
-    ("rapprocher", {"affectationId": "@acceptee", "dossierId": "@dossier_autre"}),
-    ("affecterConseiller", {"ppaeId": "@ppae", "conseillerId": "C1"}),
-    ("affecterConseiller", {"ppaeId": "@ppae", "conseillerId": "C9", "versionAttendue": 99}),
-    ("proposerRendezVous", {"ppaeId": "@ppae", "date": "2026-12-01"}),
-    ("renseignerRendezVous", {"ppaeId": "@ppae", "rendezVousId": "@rdv", "statut": "PRESENT"}),
-    ("saisirEvenement", {"dossierId": "@dossier", "type": "ATELIER", "date": "2026-11-10"}),
-    ("annulerEvenement", EVENEMENT),
-    ("annulerEvenement", {**EVENEMENT, "dossierId": "@dossier_autre"}),
-    ("corrigerEvenement", {**EVENEMENT, "type": "ATELIER", "date": "2026-10-06"}),
-    ("justifierDossier", {"dossierId": "@libre", "piece": "CNI"}),
-    ("justifierDossier", {"dossierId": "@libre", "piece": "CNI", "versionAttendue": 99}),
-    ("accepterPpae", {"ppaeId": "@ppae", "dateEntree": "2026-10-01"}),
-    ("arreterCotraitance", {"ppaeId": "@ppae", "motif": "REFUS_DU_JEUNE"}),
-    ("sortirPpae", {"ppaeId": "@ppae", "dateSortie": "2026-11-15", "motif": "DEMENAGEMENT"}),
-    ("annulerRapprochement", {"ppaeId": "@ppae"}),
-    ("transfererDonnees", {"dossierSourceId": "@libre", "dossierCibleId": "@dossier"}),
-    ("transfererDonnees", {"dossierSourceId": "@dossier_autre", "dossierCibleId": "@dossier"}),
-    ("transfererDonnees", {"dossierSourceId": "@libre", "dossierCibleId": "@dossier_autre"}),
-    ("supprimerDossier", {"dossierId": "@libre", "confirmer": True}),
-]
-SCHEMA = build_schema(sdl())
 
-
-def _document(mutation: str) -> str:
-    entree = mutation[0].upper() + mutation[1:] + "Input"
-    payload = SCHEMA.mutation_type.fields[mutation].type.of_type.name  # type: ignore[union-attr]
-    return (
-        f"mutation($i: {entree}!) {{ r: {mutation}(input: $i) {{ "
-        f"{SELECTIONS[payload]} erreurs {{ code message champ }} }} }}"
-    )
-
-
-def _etrangers(entree: dict[str, Any]) -> list[str]:
-    return [k for k, v in entree.items() if v in {f"@{e}" for e in ETRANGERS}]
-
-
-def _id_cas(cas: tuple[str, dict[str, Any]]) -> str:
-    mutation, entree = cas
-    suffixe = "".join(f"-{champ}-{AUTRE}" for champ in _etrangers(entree))
-    return mutation + suffixe + ("-version" if "versionAttendue" in entree else "")
-
-
-@pytest.mark.parametrize("cas", CAS_MUTATIONS, ids=_id_cas)
+@pytest.mark.parametrize("cas", CAS_MUTATIONS, ids=id_cas)
 def test_une_mutation_sur_un_objet_d_une_autre_ml_est_non_trouvee_sans_rien_enregistrer(
     app: Any,
     api: Api,  # noqa: F811
-    monde: Monde,
+    monde: Monde,  # noqa: F811
     cas: tuple[str, dict[str, Any]],
 ) -> None:
     """R23, R24: NON_TROUVE exactly as for a missing id; no event recorded; ML001's own call
     with the same input is not NON_TROUVE (the ids are real)."""
     mutation, modele = cas
-    document = _document(mutation)
-    entree = _remplacer(modele, monde.objets)
+    document = document_mutation(mutation)
+    entree = remplacer(modele, monde.objets)
     with rien_n_est_enregistre(app):
         etranger = api.executer(document, {"i": entree}, ml=AUTRE)
-        absent = api.executer(document, {"i": _remplacer(entree, monde.hasard)}, ml=AUTRE)
+        absent = api.executer(document, {"i": remplacer(entree, monde.hasard)}, ml=AUTRE)
     assert "errors" not in etranger
     assert etranger == absent
     resultat = etranger["data"]["r"]
     assert [e["code"] for e in resultat["erreurs"]] == ["NON_TROUVE"]
     assert all(v is None or v == [] for k, v in resultat.items() if k != "erreurs")
-    if not _etrangers(modele):
+    if not etrangers(modele):
         propre = api.donnees(document, {"i": entree})["r"]
         assert "NON_TROUVE" not in [e["code"] for e in propre["erreurs"]]
 
@@ -256,10 +140,10 @@ def test_une_mutation_sur_un_objet_d_une_autre_ml_est_non_trouvee_sans_rien_enre
 def test_une_cle_d_idempotence_d_une_autre_ml_ne_rejoue_pas_son_resultat(
     app: Any,
     api: Api,  # noqa: F811
-    monde: Monde,
+    monde: Monde,  # noqa: F811
 ) -> None:
     """R23: idempotency keys are scoped by ML; replaying ML001's key from ML999 reveals nothing."""
-    document = _document("justifierDossier")
+    document = document_mutation("justifierDossier")
     entree = {"dossierId": monde.objets["@libre"], "piece": "CNI", "cleIdempotence": "cle-1"}
     assert api.donnees(document, {"i": entree})["r"]["erreurs"] == []
     with rien_n_est_enregistre(app):
@@ -299,7 +183,7 @@ HTTP = [p for p in REQUETES_ID if p.id in ("dossier", "node-ppae", "affectation-
 @pytest.mark.parametrize(("document", "cle"), HTTP)
 def test_par_http_un_objet_d_une_autre_ml_est_null(
     http: TestClient,  # noqa: F811
-    monde: Monde,
+    monde: Monde,  # noqa: F811
     document: str,
     cle: str,
 ) -> None:
@@ -329,19 +213,19 @@ def test_par_http_la_recherche_d_une_autre_ml_est_vide(http: TestClient, monde: 
         for c in CAS_MUTATIONS
         if c[0] in ("justifierDossier", "annulerRapprochement", "rapprocher")
     ],
-    ids=_id_cas,
+    ids=id_cas,
 )
 def test_par_http_une_mutation_sur_une_autre_ml_est_non_trouvee(
     app: Any,
     http: TestClient,  # noqa: F811
-    monde: Monde,
+    monde: Monde,  # noqa: F811
     cas: tuple[str, dict[str, Any]],
 ) -> None:
     """R23, R24"""
     mutation, modele = cas
     with rien_n_est_enregistre(app):
         reponse = poster(
-            http, _document(mutation), {"i": _remplacer(modele, monde.objets)}, ml=AUTRE
+            http, document_mutation(mutation), {"i": remplacer(modele, monde.objets)}, ml=AUTRE
         )
     assert reponse.status_code == 200
     assert [e["code"] for e in reponse.json()["data"]["r"]["erreurs"]] == ["NON_TROUVE"]
