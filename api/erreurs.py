@@ -59,10 +59,14 @@ def formater(erreur_gql: GraphQLError, request_id: str) -> dict[str, Any]:
         sortie = erreur_gql.formatted
         sortie.setdefault("extensions", {})["code"] = code
         return dict(sortie)
-    if erreur_gql.original_error is None and erreur_gql.path is None:
-        # Parsing and validation errors: the document itself is at fault.
+    if erreur_gql.path is None:
+        # Not a resolver's: the document is at fault (parsing, validation), or the variables
+        # (a value that cannot be coerced to its declared type).
         sortie = erreur_gql.formatted
-        sortie["extensions"] = {"code": GRAPHQL_VALIDATION_FAILED}
+        code_doc = (
+            GRAPHQL_VALIDATION_FAILED if erreur_gql.original_error is None else BAD_USER_INPUT
+        )
+        sortie["extensions"] = {"code": code_doc}
         return dict(sortie)
     journal.error(
         "resolver error request_id=%s path=%s type=%s",

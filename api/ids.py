@@ -47,7 +47,9 @@ def encoder_curseur(*cle: str | int) -> str:
     return base64.urlsafe_b64encode(texte.encode()).decode().rstrip("=")
 
 
-def decoder_curseur(valeur: str | None, taille: int) -> list[str | int] | None:
+def decoder_curseur(
+    valeur: str | None, taille: int, types: tuple[type, ...] = (str,)
+) -> list[str | int] | None:
     """The key inside a cursor; a cursor that is not one of ours is BAD_USER_INPUT."""
     if valeur is None:
         return None
@@ -59,7 +61,7 @@ def decoder_curseur(valeur: str | None, taille: int) -> list[str | int] | None:
     if (
         not isinstance(cle, list)
         or len(cle) != taille
-        or not all(isinstance(x, str | int) for x in cle)
+        or not all(type(x) in types for x in cle)
     ):
         raise entree_invalide("Curseur invalide.", "after")
     return cle

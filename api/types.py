@@ -276,7 +276,7 @@ class Dossier(Node):
         ctx = info.context
         ctx.exiger_audit()
         limite = verifier_first(first, defaut=50)
-        curseur = decoder_curseur(after, 1)
+        curseur = decoder_curseur(after, 1, types=(int,))
         faits = await en_thread(audit.historique, ctx.service.app, ctx.commande(), self.agregat.id)
         ctx.dossiers_lus.add(self.agregat.id)
         suite = [f for f in faits if curseur is None or f.position > int(curseur[0])]

@@ -19,7 +19,9 @@ def charger_plusieurs(app: Cotraitance, ids: Sequence[UUID]) -> dict[UUID, Aggre
     """Every aggregate among ``ids`` that exists, rebuilt from one read of their events."""
     if not ids:
         return {}
-    stockes = _selectionner(app.recorder, list(dict.fromkeys(ids)))
+    uniques = list(dict.fromkeys(ids))
+    app.coffre.precharger(uniques)
+    stockes = _selectionner(app.recorder, uniques)
     par_agregat: dict[UUID, list[Any]] = defaultdict(list)
     for stocke in stockes:
         evenement = app.mapper.to_domain_event(stocke)

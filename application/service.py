@@ -11,8 +11,9 @@ from uuid import UUID, uuid4
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import IntegrityError, JSONTranscoder
+from eventsourcing.persistence import IntegrityError, JSONTranscoder, Mapper
 
+from application.chiffrement import Coffre, MapperEffacable
 from application.contexte import (
     ROLES_GESTION,
     ROLES_REFERENTIEL,
@@ -66,9 +67,15 @@ class Cotraitance(Application[UUID]):
         flux_transmis: FluxTransmis = flux_deduits_de_l_historique,
     ) -> None:
         super().__init__(env)
+        self.coffre = Coffre(getattr(self.recorder, "datastore"))  # noqa: B009
+        assert isinstance(self.mapper, MapperEffacable)
+        self.mapper.coffre = self.coffre
         self.horloge = horloge or HorlogeSysteme()
         self.regles = regles or Regles()
         self.flux_transmis = flux_transmis
+
+    def construct_mapper(self) -> Mapper[UUID]:
+        return MapperEffacable(self.construct_transcoder())
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
@@ -316,7 +323,9 @@ class Cotraitance(Application[UUID]):
             return modifies, Resultat(dossier_id=dossier_id)
 
         entree = {"dossier": dossier_id, "confirmer": confirmer}
-        return self._executer(ctx, "supprimer_dossier", entree, ROLES_GESTION, decider)
+        resultat = self._executer(ctx, "supprimer_dossier", entree, ROLES_GESTION, decider)
+        self.coffre.detruire(dossier_id)  # R20: the personal data of every event is now erased
+        return resultat
 
     # ------------------------------------------------------------------ PPAE
 

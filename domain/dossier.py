@@ -176,7 +176,13 @@ class Dossier(Aggregate):
         if cible.id == self.id:
             raise SaisieInvalide("Le dossier cible doit être différent du dossier source.")
         evenements = [e for e in self.evenements.values() if not e.annule]
-        cible._recevoir_donnees(self.id, self.identifiant_pe or cible.identifiant_pe, evenements)
+        commentaires = {e.id: e.commentaire for e in evenements if e.commentaire}
+        cible._recevoir_donnees(
+            self.id,
+            self.identifiant_pe or cible.identifiant_pe,
+            [replace(e, commentaire=None) for e in evenements],
+            commentaires,
+        )
         self._transmettre_donnees(cible.id)
 
     def supprimer(
@@ -294,11 +300,16 @@ class Dossier(Aggregate):
 
     @event("DonneesRecues")
     def _recevoir_donnees(
-        self, source_id: UUID, identifiant_pe: str | None, evenements: list[EvenementDossier]
+        self,
+        source_id: UUID,
+        identifiant_pe: str | None,
+        evenements: list[EvenementDossier],
+        commentaires: dict[str, str],
     ) -> None:
+        """Comments travel apart from the events: they are personal data, the events are not."""
         self.identifiant_pe = identifiant_pe
         for e in evenements:
-            self.evenements.setdefault(e.id, e)
+            self.evenements.setdefault(e.id, replace(e, commentaire=commentaires.get(e.id)))
 
     @event("DonneesTransferees")
     def _transmettre_donnees(self, cible_id: UUID) -> None:

@@ -38,6 +38,7 @@ PERSONNEL = ("nom", "nom_usage", "prenoms", "date_naissance", "texte_norm", "tri
 class RechercheDossiers(VueTable):
     nom = "recherche_dossiers"
     table = "vue_dossiers"
+    version = 2
     colonnes: ClassVar[dict[str, str]] = {
         "dossier_id": "TEXT",
         "code_ml": "TEXT NOT NULL",
@@ -77,7 +78,7 @@ class RechercheDossiers(VueTable):
                 "date_naissance": texte(i.date_naissance),
                 "texte_norm": texte_recherche(i.nom, i.nom_usage, i.prenoms),
                 "tri": normaliser(f"{i.nom} {i.prenoms}"),
-                "identifiant_pe": e.identifiant_pe,
+                "identifiant_pe": _pe(e.identifiant_pe),
                 "marqueur": texte(e.marqueur),
                 "justifie": int(e.justifie),
                 "supprime": 0,
@@ -89,13 +90,13 @@ class RechercheDossiers(VueTable):
         elif isinstance(e, Justifie):
             ligne["justifie"] = 1
         elif isinstance(e, RapprocheDude):
-            ligne.update(marqueur="RAPPROCHE_DUDE", identifiant_pe=e.identifiant_pe)
+            ligne.update(marqueur="RAPPROCHE_DUDE", identifiant_pe=_pe(e.identifiant_pe))
         elif isinstance(e, RapprochementAnnule):
-            ligne.update(marqueur=texte(e.marqueur), identifiant_pe=e.identifiant_pe)
+            ligne.update(marqueur=texte(e.marqueur), identifiant_pe=_pe(e.identifiant_pe))
             if ligne["ppae_ouvert"] == str(e.ppae_id):
                 ligne["ppae_ouvert"] = None
         elif isinstance(e, DonneesRecues):
-            ligne["identifiant_pe"] = e.identifiant_pe
+            ligne["identifiant_pe"] = _pe(e.identifiant_pe)
         elif isinstance(e, PPAEOuvert):
             ligne["ppae_ouvert"] = str(e.ppae_id)
         elif isinstance(e, PPAEFerme):
@@ -104,6 +105,11 @@ class RechercheDossiers(VueTable):
             ligne.update({c: None for c in PERSONNEL}, supprime=1, ppae_ouvert=None)
         ligne["version"] = e.originator_version
         return ligne
+
+
+def _pe(identifiant: str | None) -> str | None:
+    """PE identifiers compare without case or surrounding spaces (as the search does)."""
+    return identifiant.strip().upper() if identifiant else None
 
 
 def texte_recherche(nom: str, nom_usage: str | None, prenoms: str) -> str:
