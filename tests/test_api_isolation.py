@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
+from domain.valeurs import Role
 from tests.api_monde import (  # noqa: F401
     AUTRE,
     CAS_MUTATIONS,
@@ -76,11 +77,13 @@ def test_un_objet_d_une_autre_ml_se_lit_comme_un_objet_inexistant(
     document: str,
     cle: str,
 ) -> None:
-    """R23: null, exactly as a random id of the same type; no access-log line either."""
+    """R23: null for every reading role, exactly as a random id of the same type; no
+    access-log line either."""
     cible = monde.objets[cle]
-    etranger = api.executer(document, {"id": cible}, ml=AUTRE)
-    absent = api.executer(document, {"id": monde.hasard[cible]}, ml=AUTRE)
-    assert etranger == absent == {"data": {"r": None}}
+    for role in (Role.GESTIONNAIRE, Role.CONSEILLER, Role.AUDITEUR, Role.ADMIN):
+        etranger = api.executer(document, {"id": cible}, ml=AUTRE, role=role)
+        absent = api.executer(document, {"id": monde.hasard[cible]}, ml=AUTRE, role=role)
+        assert etranger == absent == {"data": {"r": None}}, role
     journal = tmp_path / "acces.jsonl"
     assert not journal.exists() or journal.read_text(encoding="utf-8") == ""
     assert api.donnees(document, {"id": cible})["r"]["id"] == cible  # the id is a real one
@@ -119,19 +122,22 @@ def test_une_mutation_sur_un_objet_d_une_autre_ml_est_non_trouvee_sans_rien_enre
     monde: Monde,  # noqa: F811
     cas: tuple[str, dict[str, Any]],
 ) -> None:
-    """R23, R24: NON_TROUVE exactly as for a missing id; no event recorded; ML001's own call
-    with the same input is not NON_TROUVE (the ids are real)."""
+    """R23, R24: NON_TROUVE exactly as for a missing id, for a manager as for an admin; no
+    event recorded; ML001's own call with the same input is not NON_TROUVE (the ids are real)."""
     mutation, modele = cas
     document = document_mutation(mutation)
     entree = remplacer(modele, monde.objets)
-    with rien_n_est_enregistre(app):
-        etranger = api.executer(document, {"i": entree}, ml=AUTRE)
-        absent = api.executer(document, {"i": remplacer(entree, monde.hasard)}, ml=AUTRE)
-    assert "errors" not in etranger
-    assert etranger == absent
-    resultat = etranger["data"]["r"]
-    assert [e["code"] for e in resultat["erreurs"]] == ["NON_TROUVE"]
-    assert all(v is None or v == [] for k, v in resultat.items() if k != "erreurs")
+    for role in (Role.GESTIONNAIRE, Role.ADMIN):
+        with rien_n_est_enregistre(app):
+            etranger = api.executer(document, {"i": entree}, ml=AUTRE, role=role)
+            absent = api.executer(
+                document, {"i": remplacer(entree, monde.hasard)}, ml=AUTRE, role=role
+            )
+        assert "errors" not in etranger
+        assert etranger == absent
+        resultat = etranger["data"]["r"]
+        assert [e["code"] for e in resultat["erreurs"]] == ["NON_TROUVE"]
+        assert all(v is None or v == [] for k, v in resultat.items() if k != "erreurs")
     if not etrangers(modele):
         propre = api.donnees(document, {"i": entree})["r"]
         assert "NON_TROUVE" not in [e["code"] for e in propre["erreurs"]]

@@ -14,6 +14,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 from httpx2 import Response
 from starlette.testclient import TestClient
+from starlette.websockets import WebSocketDisconnect
 
 from api.app import creer_app
 from api.auth import DEV_ISSUER
@@ -123,6 +124,13 @@ def test_une_mutation_sans_jeton_n_enregistre_rien(app: Cotraitance, http: TestC
     )
     _refusee(reponse)
     assert app.recorder.max_notification_id() == avant
+
+
+def test_une_connexion_websocket_sans_jeton_est_refusee(http: TestClient) -> None:  # noqa: F811
+    """R23: no way around the guard through another protocol."""
+    with pytest.raises(WebSocketDisconnect):  # noqa: SIM117 (the refusal is at connection)
+        with http.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]):
+            pass
 
 
 # ------------------------------------------------------------------ prod: OIDC with a JWKS

@@ -145,6 +145,24 @@ def test_une_requete_par_get_est_refusee_sans_500(http: TestClient) -> None:  # 
     assert '"sub"' not in reponse.text
 
 
+@pytest.mark.parametrize(
+    "fourni", ['a" b', "x" * 65, "é", "{}"], ids=["guillemet", "trop-long", "accent", "json"]
+)
+def test_un_identifiant_de_requete_hors_format_est_remplace(
+    http: TestClient,  # noqa: F811
+    fourni: str,
+) -> None:
+    """R24: what a client sends never reaches logs and headers verbatim."""
+    reponse = http.post(
+        "/graphql",
+        json={"query": "{ moi { sub } }"},
+        headers={**ENTETES, "X-Request-Id": fourni.encode()},  # type: ignore[dict-item]
+    )
+    assert reponse.status_code == 200
+    assert reponse.headers["x-request-id"] != fourni
+    assert len(reponse.headers["x-request-id"]) == 32
+
+
 # ------------------------------------------------------------------ page arguments
 
 
