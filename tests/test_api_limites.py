@@ -197,29 +197,12 @@ ARGUMENTS_INVALIDES = {
     "after-imbrique": f'after: "{_b64("[[1],[2]]")}"',
 }
 # Well-formed cursors holding values of the wrong kind for the connection's sort key.
-BUG_CURSEUR = "BUG api/types.py:{}: a cursor of ours decoded but not type-checked ({}) → {}"
 ARGUMENTS_ETRANGES = [
     pytest.param("rechercherDossiers", encoder_curseur("zz", "pas-un-uuid"), id="recherche"),
     pytest.param("ppaes", encoder_curseur("pas-une-date", "pas-un-uuid"), id="ppaes"),
     pytest.param("affectations", encoder_curseur("pas-une-date", "x"), id="affectations"),
-    pytest.param(
-        "evenements",
-        encoder_curseur(1, 2),
-        id="evenements",
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason=BUG_CURSEUR.format(256, "ints compared with str", "TypeError, INTERNAL"),
-        ),
-    ),
-    pytest.param(
-        "historique",
-        encoder_curseur("pas-une-position"),
-        id="historique",
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason=BUG_CURSEUR.format(282, "int() of any text", "ValueError, INTERNAL"),
-        ),
-    ),
+    pytest.param("evenements", encoder_curseur(1, 2), id="evenements"),
+    pytest.param("historique", encoder_curseur("pas-une-position"), id="historique"),
 ]
 
 
