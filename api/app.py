@@ -24,12 +24,15 @@ from api.contexte import ContexteRequete, JournalAcces, en_thread
 from api.erreurs import BAD_USER_INPUT, INTERNAL_SERVER_ERROR, UNAUTHENTICATED, formater, journal
 from api.schema import construire_schema
 from application.settings import Settings
+from domain.valeurs import Acteur, Role
 from projections.service import Service, demarrer
 
 TAILLE_CORPS_MAX = 64 * 1024
 CLE_ACTEUR = "cotraitance.acteur"
 CLE_REQUETE = "cotraitance.request_id"
 REQUEST_ID_VALIDE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+ANONYME = Acteur("anonyme", Role.INTEGRATEUR, "")
+"""Only the GraphiQL page is served without a token; it reads nothing (no ML, feed role)."""
 
 
 def erreur_http(statut: int, code: str, message: str, request_id: str) -> JSONResponse:
@@ -51,7 +54,7 @@ class VueGraphQL(GraphQL[ContexteRequete, None]):
 
     async def get_context(self, request: Any, response: Any) -> ContexteRequete:
         return ContexteRequete(
-            acteur=request.scope[CLE_ACTEUR],
+            acteur=request.scope.get(CLE_ACTEUR, ANONYME),
             service=self.service,
             journal=self.journal_acces,
             request_id=request.scope[CLE_REQUETE],

@@ -95,7 +95,7 @@ class Authentificateur:
                 )
         except jwt.ExpiredSignatureError:
             raise NonAuthentifie("Jeton expiré.") from None
-        except (jwt.PyJWTError, ValueError) as exc:
+        except (jwt.PyJWTError, ValueError, TypeError) as exc:
             raise NonAuthentifie(f"Jeton refusé ({type(exc).__name__}).") from None
         return charge
 

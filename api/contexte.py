@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import json
 import os
@@ -120,13 +119,6 @@ class ContexteRequete:
 
     async def mission_locale(self) -> MissionLocale | None:
         return await self.missions_locales.load(self.acteur.code_ml)
-
-    def oublier(self, *ids: UUID | None) -> None:
-        """After a command: the next load reads the new version."""
-        for i in ids:
-            if i is not None:
-                with contextlib.suppress(KeyError):
-                    self.agregats.clear(i)
 
     async def _charger_lot(self, ids: list[UUID]) -> list[Aggregate | None]:
         trouves = await en_thread(self._charger_avec_voisins, ids)

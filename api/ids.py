@@ -58,11 +58,7 @@ def decoder_curseur(
         cle = json.loads(brut)
     except (binascii.Error, UnicodeDecodeError, ValueError):
         raise entree_invalide("Curseur invalide.", "after") from None
-    if (
-        not isinstance(cle, list)
-        or len(cle) != taille
-        or not all(type(x) in types for x in cle)
-    ):
+    if not isinstance(cle, list) or len(cle) != taille or not all(type(x) in types for x in cle):
         raise entree_invalide("Curseur invalide.", "after")
     return cle
 

@@ -68,7 +68,7 @@ async def _executer(info: Ctx, commande: Commande, cle: str | None) -> Resultat 
         resultat = await en_thread(commande, ctx.commande(cle))
     except ErreurMetier as exc:
         return [Erreur.de(exc)]
-    ctx.oublier(resultat.dossier_id, resultat.ppae_id, resultat.affectation_id)
+    ctx.agregats.clear_all()  # a command may change more than the ids it returns (R8)
     await _attendre_projections(ctx)
     return resultat
 

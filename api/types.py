@@ -12,6 +12,7 @@ from strawberry.types import Info
 
 from api.contexte import ContexteRequete, en_thread
 from api.enums import RoleApi, role_api
+from api.erreurs import entree_invalide
 from api.ids import decoder_curseur, encoder_curseur, encoder_id, verifier_first
 from application import audit
 from domain import valeurs
@@ -186,28 +187,36 @@ class Dossier(Node):
     agregat: strawberry.Private[DossierAgregat]
     version: int
     code_mission_locale: str
-    identifiant_pe: str | None
     marqueur_dude: MarqueurDude | None
     justifie: bool
     supprime: bool
 
     @classmethod
-    def de(cls, d: DossierAgregat) -> Dossier:
+    def de(cls, d: DossierAgregat, instant: datetime | None = None) -> Dossier:
         return cls(
+            instant=instant,
             id=strawberry.ID(encoder_id("Dossier", d.id)),
             agregat=d,
             version=d.version,
             code_mission_locale=d.code_ml,
-            identifiant_pe=None if d.supprime else d.identifiant_pe,
             marqueur_dude=d.marqueur,
             justifie=d.justifie,
             supprime=d.supprime,
         )
 
+    instant: strawberry.Private[datetime | None] = None
+    """Set when this is the dossier as recorded at that instant (etatAu)."""
+
     @strawberry.field
     def identite(self, info: Ctx) -> Identite:
         info.context.dossiers_lus.add(self.agregat.id)
         return Identite.de(self.agregat.identite, efface=self.agregat.supprime)
+
+    @strawberry.field
+    def identifiant_pe(self, info: Ctx) -> str | None:
+        """A direct identifier of the youth: its reads are logged like the identity's (R23)."""
+        info.context.dossiers_lus.add(self.agregat.id)
+        return None if self.agregat.supprime else self.agregat.identifiant_pe
 
     @strawberry.field(description="The counselor of the open PPAE, or of the latest one.")
     async def conseiller(self, info: Ctx) -> Conseiller | None:
@@ -225,7 +234,11 @@ class Dossier(Node):
 
     @strawberry.field
     async def ppaes(self, info: Ctx) -> list[PPAE]:
-        ppaes = await info.context.charger_plusieurs(PPAEAgregat, list(self.agregat.ppae_ids))
+        ids = list(self.agregat.ppae_ids)
+        if self.instant is not None:
+            ppaes = [p for i in ids if (p := await self._ppae_au(info, i)) is not None]
+        else:
+            ppaes = await info.context.charger_plusieurs(PPAEAgregat, ids)
         return [PPAE.de(p) for p in ppaes]
 
     @strawberry.field
@@ -297,6 +310,10 @@ class Dossier(Node):
     async def etat_au(self, info: Ctx, instant: datetime) -> Dossier | None:
         ctx = info.context
         ctx.exiger_audit()
+        if instant.tzinfo is None:
+            raise entree_invalide(
+                "L'instant doit porter un décalage horaire (ISO 8601).", "instant"
+            )
         try:
             passe = await en_thread(
                 audit.etat_au,
@@ -308,12 +325,25 @@ class Dossier(Node):
             )
         except NonTrouve:
             return None
-        return Dossier.de(passe)
+        return Dossier.de(passe, instant)
 
     async def _dernier_ppae(self, info: Ctx) -> PPAEAgregat | None:
         ids = self.agregat.ppae_ids
         cible = self.agregat.ppae_ouvert or (ids[-1] if ids else None)
+        if self.instant is not None and cible is not None:
+            return await self._ppae_au(info, cible)
         return await info.context.charger(PPAEAgregat, cible)
+
+    async def _ppae_au(self, info: Ctx, ppae_id: UUID) -> PPAEAgregat | None:
+        """R21: the PPAE as recorded at the same instant as this past dossier."""
+        ctx = info.context
+        assert self.instant is not None
+        try:
+            return await en_thread(
+                audit.etat_au, ctx.service.app, ctx.commande(), PPAEAgregat, ppae_id, self.instant
+            )
+        except NonTrouve:
+            return None
 
 
 def _fait(f: audit.Fait) -> FaitHistorique:
@@ -421,7 +451,6 @@ class Affectation(Node):
     code_mission_locale: str
     type_affectation: TypeAffectation
     date_affectation: date
-    identifiant_pe: str
     date_dernier_entretien_dude: date | None
     periodes_radiation: list[Periode]
     statut: StatutAffectation
@@ -437,7 +466,6 @@ class Affectation(Node):
             code_mission_locale=a.code_ml,
             type_affectation=a.type_affectation,
             date_affectation=a.date_affectation,
-            identifiant_pe=a.identifiant_pe,
             date_dernier_entretien_dude=a.date_dernier_entretien_dude,
             periodes_radiation=[Periode(debut=p.debut, fin=p.fin) for p in a.periodes_radiation],
             statut=a.statut,
@@ -447,10 +475,19 @@ class Affectation(Node):
 
     @strawberry.field
     def identite(self, info: Ctx) -> Identite:
+        self._lu(info)
+        return Identite.de(self.agregat.identite)
+
+    @strawberry.field
+    def identifiant_pe(self, info: Ctx) -> str:
+        self._lu(info)
+        return self.agregat.identifiant_pe
+
+    def _lu(self, info: Ctx) -> None:
+        """R23: personal data read: the access log names the affectation and its dossier."""
         if self.agregat.dossier_id is not None:
             info.context.dossiers_lus.add(self.agregat.dossier_id)
         info.context.affectations_lues.add(self.agregat.id)
-        return Identite.de(self.agregat.identite)
 
     @strawberry.field(description="R2: computed suggestions, not decisions.")
     async def suggestions_refus(self, info: Ctx) -> list[MotifRefus]:

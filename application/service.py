@@ -47,6 +47,8 @@ A = TypeVar("A", bound=Aggregate)
 FluxTransmis = Callable[[Dossier, Sequence[PPAE]], bool]
 
 LIBELLES = {Dossier: "Dossier", PPAE: "PPAE", Affectation: "Affectation"}
+CHAMPS = {Dossier: "dossierId", PPAE: "ppaeId", Affectation: "affectationId"}
+"""The input field that names an aggregate of that type, for NON_TROUVE (R24)."""
 
 
 def flux_deduits_de_l_historique(dossier: Dossier, ppaes: Sequence[PPAE]) -> bool:
@@ -294,8 +296,8 @@ class Cotraitance(Application[UUID]):
         """R17: move a duplicate's data (PE identifier, events) onto the youth's real dossier."""
 
         def decider() -> tuple[list[Aggregate], Resultat]:
-            source = self._charger(ctx, Dossier, source_id)
-            cible = self._charger(ctx, Dossier, cible_id)
+            source = self._charger(ctx, Dossier, source_id, champ="dossierSourceId")
+            cible = self._charger(ctx, Dossier, cible_id, champ="dossierCibleId")
             source.transferer_vers(cible)
             return [source, cible, *self._evaluer_entree(ctx, cible)], Resultat(dossier_id=cible_id)
 
@@ -499,11 +501,12 @@ class Cotraitance(Application[UUID]):
         type_agregat: type[A],
         agregat_id: UUID,
         version_attendue: int | None = None,
+        champ: str | None = None,
     ) -> A:
         agregat = self._optionnel(type_agregat, agregat_id)
         if agregat is None or getattr(agregat, "code_ml", None) != ctx.acteur.code_ml:
             libelle = LIBELLES.get(type_agregat, type_agregat.__name__)
-            raise NonTrouve(f"{libelle} introuvable.")
+            raise NonTrouve(f"{libelle} introuvable.", champ or CHAMPS.get(type_agregat))
         if version_attendue is not None and agregat.version != version_attendue:
             raise ConflitVersion(
                 f"{LIBELLES.get(type_agregat, '')} modifié entre-temps (version "

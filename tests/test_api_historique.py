@@ -111,11 +111,6 @@ def test_l_etat_au_accepte_un_instant_dans_un_autre_fuseau(app, api):  # noqa: F
     assert etat_au(api, dossier_id, maintenant)["id"] == gid("Dossier", dossier_id)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: api/types.py Dossier.etat_au passes a naive DateTime to audit.etat_au, whose "
-    "comparison with aware timestamps raises TypeError: INTERNAL_SERVER_ERROR, not BAD_USER_INPUT",
-)
 def test_un_instant_sans_fuseau_est_une_entree_invalide(app, api):  # noqa: F811
     """R24: the contract's instants carry an offset; a naive one is bad input, never a 500."""
     dossier_id = dossier_manuel(app, GESTIONNAIRE)
@@ -123,11 +118,6 @@ def test_un_instant_sans_fuseau_est_une_entree_invalide(app, api):  # noqa: F811
     assert code_graphql(api.executer(ETAT_AU, variables, role=AUDIT)) == "BAD_USER_INPUT"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: api/types.py Dossier.etat_au replays the dossier before its deletion and shows "
-    "its identity: personal data of a deleted dossier is not erased from the audit view (R20)",
-)
 def test_l_etat_au_d_un_dossier_supprime_ne_rend_pas_son_identite(app, api):  # noqa: F811
     """R20, R21: once deleted, personal data is erased; the non-personal facts stay."""
     dossier_id = dossier_manuel(app, GESTIONNAIRE, nom="Zidane")
@@ -138,11 +128,6 @@ def test_l_etat_au_d_un_dossier_supprime_ne_rend_pas_son_identite(app, api):  # 
     assert "Zidane" not in json.dumps(passe)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: application/audit.py historique() returns Dossier.Cree's identity in `donnees` "
-    "after the dossier's deletion: personal data is not erased from the history (R20)",
-)
 def test_l_historique_d_un_dossier_supprime_ne_rend_pas_son_identite(app, api):  # noqa: F811
     """R20, R21"""
     dossier_id = dossier_manuel(app, GESTIONNAIRE, nom="Zidane")
@@ -152,11 +137,6 @@ def test_l_historique_d_un_dossier_supprime_ne_rend_pas_son_identite(app, api): 
     assert "Zidane" not in json.dumps(faits)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: api/types.py Dossier.etat_au wraps the past dossier in the live Dossier type, "
-    "whose ppae/ppaes/conseiller resolvers load today's PPAE, not the PPAE as recorded then",
-)
 def test_l_etat_au_montre_le_ppae_tel_qu_enregistre_a_cet_instant(app, api):  # noqa: F811
     """R21: the state as recorded at an instant, nested objects included."""
     r = dossier_importe(app, GESTIONNAIRE)

@@ -145,12 +145,6 @@ def test_rapprocher_avec_un_id_de_dossier_malforme_est_non_trouve(app, api):  # 
     assert erreur(muter(api, "rapprocher", entree)) == ("NON_TROUVE", "dossierId")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: application/service.py _charger raises NonTrouve without `champ`: with two ids "
-    "in the input, the client cannot tell which one is unknown (api/mutation.py only sets it "
-    "for malformed ids)",
-)
 def test_rapprocher_avec_un_dossier_inconnu_designe_le_champ_dossier_id(app, api):  # noqa: F811
     """R24: the input field concerned, when there is one."""
     affectation_id = affectation_acceptee(app, GESTIONNAIRE)

@@ -69,11 +69,6 @@ def test_une_identite_invalide_est_refusee_sur_son_champ(app, api, modif, champ)
     assert position(app) == avant
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: api/erreurs.py formater() turns variable coercion errors (original_error set, "
-    "no path) into INTERNAL_SERVER_ERROR: a malformed Date or enum in variables is a 500",
-)
 @pytest.mark.parametrize(
     "modif", [{"dateNaissance": "2005-13-40"}, {"sexe": "X"}], ids=["date", "enum"]
 )
@@ -182,11 +177,6 @@ def test_un_dossier_supprime_apparait_supprime_et_sans_identite(app, api):  # no
     assert erreur(again)[0] == "TRANSITION_INTERDITE"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: api/types.py Evenement.de still returns the free-text `commentaire` of a "
-    "deleted dossier's events: free text about a youth is personal data to erase (R20)",
-)
 def test_un_dossier_supprime_ne_rend_plus_les_commentaires_de_ses_evenements(app, api):  # noqa: F811
     """R7, R20: comments never leave the system, and go with the personal data."""
     dossier_id = dossier_manuel(app, GESTIONNAIRE)

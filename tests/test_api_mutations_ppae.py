@@ -246,12 +246,6 @@ def test_sortir_d_un_ppae_non_initialise_est_interdit(api, ppae):  # noqa: F811
     assert erreur(muter(api, "sortirPpae", entree))[0] == "TRANSITION_INTERDITE"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: api/mutation.py _executer forgets only the ids in Resultat; justifierDossier "
-    "also moved the PPAE to EN_COURS (R8), whose copy cached by an earlier mutation of the same "
-    "document is served stale",
-)
 def test_deux_mutations_dans_un_document_lisent_chacune_l_etat_a_jour(app, api, ppae):  # noqa: F811
     """R8: the justification that completes the conditions shows the PPAE EN_COURS."""
     ppae_gid, r = ppae

@@ -143,22 +143,12 @@ def test_un_curseur_invalide_est_une_entree_invalide(api, monde, liste, curseur)
     assert code_graphql(sortie) == "BAD_USER_INPUT"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: api/types.py Dossier.evenements compares the cursor's values with (date, id) "
-    "strings without checking their type: a cursor holding numbers raises TypeError (500)",
-)
 def test_un_curseur_d_evenements_numerique_est_une_entree_invalide(api, monde):  # noqa: F811
     """Contract: BAD_USER_INPUT for any cursor that is not one of ours."""
     sortie, _ = lire(api, "evenements", monde, first=2, after=_b64("[1, 2]"))
     assert code_graphql(sortie) == "BAD_USER_INPUT"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: api/types.py Dossier.historique calls int() on the cursor's value unchecked: "
-    "a cursor holding text raises ValueError (500)",
-)
 def test_un_curseur_d_historique_textuel_est_une_entree_invalide(app, api):  # noqa: F811
     """Contract, R21"""
     document = """query($id: ID!, $after: String) { dossier(id: $id) {

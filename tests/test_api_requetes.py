@@ -254,11 +254,6 @@ def test_la_recherche_de_dossiers_ignore_accents_et_casse(api, annuaire, variabl
     assert {e["node"]["id"] for e in r["edges"]} == {gid("Dossier", annuaire[n]) for n in attendus}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: projections/dossiers.py rechercher() upper-cases the searched PE id while "
-    "creer_dossier stores it as typed: a lower-case identifier is never found",
-)
 def test_la_recherche_par_identifiant_pe_trouve_l_identifiant_tel_que_saisi(app, api):  # noqa: F811
     """R4: a PE identifier typed in lower case is found by the same text."""
     dossier_id = dossier_manuel(app, GESTIONNAIRE, "pe-minuscule")
