@@ -128,11 +128,6 @@ def test_en_dev_un_champ_inconnu_suggere_le_bon(http: TestClient) -> None:  # no
     assert "Did you mean" in poster(http, "{ moi { su } }").text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG api/app.py:54: the Garde lets the GraphiQL GET through unauthenticated "
-    "(line 93), but get_context reads scope[CLE_ACTEUR] unconditionally → KeyError → 503",
-)
 def test_graphiql_est_servi_en_dev(http: TestClient) -> None:  # noqa: F811
     """§6"""
     page = http.get("/graphql", headers={"Accept": "text/html"})

@@ -139,11 +139,6 @@ def test_une_requete_sans_donnees_personnelles_n_ecrit_rien(
     assert _lignes(tmp_path) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG (to confirm) api/types.py:189 and :424: identifiantPe, a direct identifier of "
-    "the youth, is served by plain fields that mark no read; R23 wants it logged",
-)
 @pytest.mark.parametrize("champ", ["dossier", "affectation"])
 def test_lire_l_identifiant_pe_est_journalise(
     app: Cotraitance,

@@ -149,10 +149,6 @@ def test_en_prod_un_jeton_rs256_ou_es256_du_fournisseur_est_accepte(
     assert reponse.json()["data"]["moi"]["codeMissionLocale"] == ML
 
 
-BUG_ALG_CLE = (
-    "BUG api/auth.py:78: the JWK's bare key (.key) goes to jwt.decode, which raises TypeError "
-    "when the header's alg does not fit the key type; not caught (line 98) → 503, not 401"
-)
 CAS_PROD: list[Any] = [
     pytest.param(lambda f: f.jeton(cle=rsa.generate_private_key(65537, 2048)), id="cle-inconnue"),
     pytest.param(lambda f: f.jeton(kid="rsa-2"), id="kid-inconnu"),
@@ -161,7 +157,6 @@ CAS_PROD: list[Any] = [
         pytest.param(
             lambda f, alg=alg, kid=kid: f.jeton(alg, kid=kid),
             id=f"{alg.lower()}-sous-le-kid-{kid}",
-            marks=pytest.mark.xfail(strict=True, reason=BUG_ALG_CLE),
         )
         for alg, kid in (("ES256", "rsa-1"), ("RS256", "ec-1"))
     ),
