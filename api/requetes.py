@@ -11,13 +11,21 @@ import strawberry
 
 from api.contexte import en_thread
 from api.enums import role_api
-from api.ids import decoder_curseur, decoder_uuid, encoder_curseur, type_de, verifier_first
+from api.ids import (
+    decoder_curseur,
+    decoder_id,
+    decoder_uuid,
+    encoder_curseur,
+    type_de,
+    verifier_first,
+)
 from api.types import (
     PPAE,
     Affectation,
     Conseiller,
     Ctx,
     Dossier,
+    Evenement,
     Node,
     PageInfo,
     Utilisateur,
@@ -120,6 +128,16 @@ async def _affectation(info: Ctx, id: str) -> Affectation | None:
     return Affectation.de(a) if a else None
 
 
+async def _evenement(info: Ctx, id: str) -> Evenement | None:
+    dossier_id, _, evenement_id = (decoder_id(id, "Evenement") or "").partition(":")
+    try:
+        d = await info.context.charger(DossierAgregat, UUID(dossier_id))
+    except ValueError:
+        return None
+    evenement = d.evenements.get(evenement_id) if d else None
+    return Evenement.de(d.id, evenement) if d and evenement else None
+
+
 @strawberry.type
 class Query:
     @strawberry.field
@@ -132,6 +150,8 @@ class Query:
             return await _ppae(info, id)
         if genre == "Affectation":
             return await _affectation(info, id)
+        if genre == "Evenement":
+            return await _evenement(info, id)
         return None
 
     @strawberry.field

@@ -125,7 +125,8 @@ class Evenement(Node):
     enregistre_le: datetime
     enregistre_par: str
     annule: bool
-    commentaire: str | None = strawberry.field(description="Stays in the system (R14).")
+    dossier_id: strawberry.Private[UUID]
+    texte: strawberry.Private[str | None]
     motif_annulation: str | None
     remplace: strawberry.ID | None = strawberry.field(description="The event this one corrects.")
 
@@ -138,12 +139,19 @@ class Evenement(Node):
             enregistre_le=e.enregistre_le,
             enregistre_par=e.enregistre_par,
             annule=e.annule,
-            commentaire=e.commentaire,
+            dossier_id=dossier_id,
+            texte=e.commentaire,
             motif_annulation=e.motif_annulation,
             remplace=strawberry.ID(encoder_id("Evenement", f"{dossier_id}:{e.remplace}"))
             if e.remplace
             else None,
         )
+
+    @strawberry.field(description="Free text: stays in the system (R14); its reads are logged.")
+    def commentaire(self, info: Ctx) -> str | None:
+        if self.texte is not None:
+            info.context.dossiers_lus.add(self.dossier_id)
+        return self.texte
 
 
 @strawberry.type

@@ -17,6 +17,8 @@ from application.persistance import Base, base_depuis_url
 from application.service import Cotraitance
 from domain.valeurs import Acteur, Conseiller, Role
 
+pytest_plugins = ["tests.api_outils"]
+
 POSTGRES_URL = os.environ.get(
     "COTRAITANCE_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
 )
