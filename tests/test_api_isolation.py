@@ -45,6 +45,7 @@ REQUETES_ID = [
     _par_id("node", "id ... on Dossier { identite { nom } }", "dossier", "node-dossier"),
     _par_id("node", "id ... on PPAE { statut }", "ppae", "node-ppae"),
     _par_id("node", "id ... on Affectation { statut }", "rapprochee", "node-affectation"),
+    _par_id("node", "id ... on Evenement { type commentaire }", "evenement", "node-evenement"),
     _par_id("dossier", DOSSIER, "dossier", "dossier"),
     _par_id("dossier", DOSSIER, "libre", "dossier-manuel"),
     _par_id("ppae", PPAE_SEL, "ppae", "ppae"),
