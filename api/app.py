@@ -19,7 +19,7 @@ from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 
-from api.auth import Authentificateur, NonAuthentifie
+from api.auth import Authentificateur, FournisseurInjoignable, NonAuthentifie
 from api.contexte import ContexteRequete, JournalAcces, en_thread
 from api.erreurs import BAD_USER_INPUT, INTERNAL_SERVER_ERROR, UNAUTHENTICATED, formater, journal
 from api.schema import construire_schema
@@ -113,16 +113,66 @@ class Garde:
         except NonAuthentifie as exc:
             await erreur_http(401, UNAUTHENTICATED, str(exc), request_id)(scope, receive, send)
             return
+        except FournisseurInjoignable as exc:
+            journal.warning("identity provider unreachable request_id=%s", request_id)
+            await erreur_http(503, INTERNAL_SERVER_ERROR, str(exc), request_id)(
+                scope, receive, send
+            )
+            return
 
         async def rejouer() -> Message:
             return {"type": "http.request", "body": corps, "more_body": False}
 
-        async def envoyer(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                message.setdefault("headers", []).append((b"x-request-id", request_id.encode()))
-            await send(message)
+        await self.vue(scope, rejouer, EnvoiJson(send, request_id))
 
-        await self.vue(scope, rejouer, envoyer)
+
+class EnvoiJson:
+    """Adds the request id to the response; turns the GraphQL server's plain-text refusals
+    (bad JSON, too many operations, GET queries…) into JSON errors with a stable code."""
+
+    def __init__(self, send: Send, request_id: str) -> None:
+        self.send = send
+        self.request_id = request_id
+        self.refus: int | None = None
+        self.texte = b""
+        self.texte = b""
+
+    async def __call__(self, message: Message) -> None:
+        if message["type"] == "http.response.start":
+            entetes = dict(message.get("headers", []))
+            texte = entetes.get(b"content-type", b"").startswith(b"text/plain")
+            if message["status"] >= 400 and texte:
+                self.refus = message["status"]
+                return
+            message.setdefault("headers", []).append((b"x-request-id", self.request_id.encode()))
+        elif message["type"] == "http.response.body" and self.refus is not None:
+            self.texte += message.get("body", b"")[:500]
+            if message.get("more_body", False):
+                return
+            detail = self.texte.decode("utf-8", "replace")[:200]
+            corps = {
+                "errors": [
+                    {
+                        "message": f"Requête refusée : {detail}",
+                        "extensions": {"code": BAD_USER_INPUT, "requestId": self.request_id},
+                    }
+                ]
+            }
+            contenu = json.dumps(corps).encode()
+            await self.send(
+                {
+                    "type": "http.response.start",
+                    "status": self.refus if self.refus < 500 else 400,
+                    "headers": [
+                        (b"content-type", b"application/json"),
+                        (b"content-length", str(len(contenu)).encode()),
+                        (b"x-request-id", self.request_id.encode()),
+                    ],
+                }
+            )
+            await self.send({"type": "http.response.body", "body": contenu})
+            return
+        await self.send(message)
 
 
 async def _lire_corps(receive: Receive, maximum: int) -> bytes | None:

@@ -23,6 +23,10 @@ class NonAuthentifie(Exception):
     """The request's credentials are missing or not acceptable; the message says why."""
 
 
+class FournisseurInjoignable(Exception):
+    """The identity provider's keys cannot be fetched: the token may well be valid (503)."""
+
+
 def secret_dev(settings: Settings) -> str:
     """The dev issuer's key: configured, or made once and kept under the var directory."""
     if settings.jwt_secret:
@@ -95,8 +99,10 @@ class Authentificateur:
                 )
         except jwt.ExpiredSignatureError:
             raise NonAuthentifie("Jeton expiré.") from None
-        except (jwt.PyJWTError, ValueError, TypeError) as exc:
-            raise NonAuthentifie(f"Jeton refusé ({type(exc).__name__}).") from None
+        except jwt.PyJWKClientConnectionError:
+            raise FournisseurInjoignable("Fournisseur d'identité injoignable.") from None
+        except (jwt.PyJWTError, ValueError, TypeError):
+            raise NonAuthentifie("Jeton refusé.") from None
         return charge
 
 

@@ -39,3 +39,26 @@ def test_une_mutation_puis_la_recherche_voit_le_dossier_cree(http: TestClient) -
         trouve.json()["data"]["rechercherDossiers"]["edges"][0]["node"]["id"]
         == payload["dossier"]["id"]
     )
+
+
+def test_les_refus_du_serveur_graphql_sont_des_erreurs_json_codees(http: TestClient) -> None:  # noqa: F811
+    """R24: bad JSON, too many operations, a GET query: JSON errors with a stable code."""
+    from tests.api_outils import jeton
+
+    entetes = {"Authorization": f"Bearer {jeton()}"}
+    mauvais = [
+        http.post(
+            "/graphql",
+            content=b"{pas du json",
+            headers={**entetes, "content-type": "application/json"},
+        ),
+        http.post("/graphql", json=[{"query": "{ moi { sub } }"}] * 6, headers=entetes),
+        http.get("/graphql", params={"query": "{ moi { sub } }"}, headers=entetes),
+    ]
+    for reponse in mauvais:
+        assert reponse.status_code == 400
+        erreur = reponse.json()["errors"][0]
+        assert erreur["extensions"]["code"] == "BAD_USER_INPUT"
+        assert erreur["extensions"]["requestId"] == reponse.headers["x-request-id"]
+    lot = http.post("/graphql", json=[{"query": "{ moi { sub } }"}] * 2, headers=entetes)
+    assert [r["data"]["moi"]["sub"] for r in lot.json()] == ["testeur", "testeur"]
