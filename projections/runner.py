@@ -8,11 +8,13 @@ import queue
 import threading
 import time
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
 from eventsourcing.persistence import Notification
 
+from application.chiffrement import CHAMPS_PERSONNELS
 from application.service import Cotraitance
 from projections.stockage import Curseur, StockageVues
 from projections.vue import VueTable
@@ -85,23 +87,37 @@ class Projecteur:
     # ------------------------------------------------------------------ catching up
 
     def rattraper(self, lot: int = LOT, noms: Sequence[str] | None = None) -> int:
-        """Processes every recorded event not yet in the views; returns how many were read."""
+        """Processes every recorded event not yet in the views; returns how many were read.
+
+        While a batch is folded and written, the next one is read and decoded in a helper
+        thread: the event store's query and the views' writes then overlap."""
         vues = [self.vues[n] for n in (noms or self.vues)]
         sujets = sorted({s for v in vues for s in v.sujets}) if noms else []
         plafond = self.app.recorder.max_notification_id() or 0
+        depart = min(self._position(v.nom) for v in vues)
         lus = 0
-        while True:
-            depart = min(self._position(v.nom) for v in vues)
-            notifications = self.app.recorder.select_notifications(
-                start=depart, limit=lot, stop=plafond, topics=sujets, inclusive_of_start=False
-            )
-            if notifications:
-                self.traiter_lot(notifications, vues)
-                lus += len(notifications)
-            if len(notifications) < lot:
-                break
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="projections") as lecteur:
+            lu = self._lire(depart, lot, plafond, sujets)
+            while lu:
+                suivant = None
+                if len(lu) == lot:
+                    # After this batch every one of these views is at its last id.
+                    suivant = lecteur.submit(self._lire, lu[-1][0], lot, plafond, sujets)
+                self._appliquer(lu, vues)
+                lus += len(lu)
+                if suivant is None:
+                    break
+                lu = suivant.result()
         self._avancer(vues, plafond)
         return lus
+
+    def _lire(
+        self, depart: int, lot: int, plafond: int, sujets: Sequence[str]
+    ) -> list[tuple[int, Any]]:
+        notifications = self.app.recorder.select_notifications(
+            start=depart, limit=lot, stop=plafond, topics=sujets, inclusive_of_start=False
+        )
+        return self._decoder(notifications) if notifications else []
 
     def _avancer(self, vues: Sequence[VueTable], position: int) -> None:
         """After a filtered read up to ``position``, nothing below it is left for these views."""
@@ -111,8 +127,19 @@ class Projecteur:
                     self._ecrire_position(cur, vue, position)
 
     def traiter_lot(self, notifications: Sequence[Notification], vues: Sequence[VueTable]) -> None:
-        evenements = [(n.id, self.app.mapper.to_domain_event(n)) for n in notifications]
-        fin = notifications[-1].id
+        self._appliquer(self._decoder(notifications), vues)
+
+    def _decoder(self, notifications: Sequence[Notification]) -> list[tuple[int, Any]]:
+        """The batch's domain events; the personal-data keys they need come in one query (R20),
+        not one query per encrypted event."""
+        chiffres = [n.originator_id for n in notifications if n.topic in CHAMPS_PERSONNELS]
+        if chiffres:
+            self.app.coffre.precharger(chiffres)  # type: ignore[arg-type]
+        return [(n.id, self.app.mapper.to_domain_event(n)) for n in notifications]
+
+    def _appliquer(self, evenements: Sequence[tuple[int, Any]], vues: Sequence[VueTable]) -> None:
+        """Each view's share of the batch, committed with its position in one transaction."""
+        fin = evenements[-1][0]
         with self.stockage.transaction() as cur:
             for vue in vues:
                 position = self._position_verrouillee(cur, vue)

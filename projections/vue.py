@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from typing import Any, ClassVar
@@ -86,11 +87,18 @@ class VueTable(ABC):
     def _lire(self, cur: Curseur, cles: set[str]) -> dict[str, Ligne | None]:
         noms = list(self.colonnes)
         lignes: dict[str, Ligne | None] = {}
+        colonnes = ", ".join(noms)
+        if cur.est_postgres:
+            # One statement whatever the batch size: the keys travel as one array.
+            sql = f"SELECT {colonnes} FROM {self.table} WHERE {self.cle} = ANY(%s)"
+            for valeurs in cur.fetchall(sql, [sorted(cles)]):
+                lignes[valeurs[0]] = dict(zip(noms, valeurs, strict=True))
+            return lignes
         liste = sorted(cles)
         for i in range(0, len(liste), LOT_SQL):
             morceau = liste[i : i + LOT_SQL]
             marques = ", ".join(["%s"] * len(morceau))
-            sql = f"SELECT {', '.join(noms)} FROM {self.table} WHERE {self.cle} IN ({marques})"
+            sql = f"SELECT {colonnes} FROM {self.table} WHERE {self.cle} IN ({marques})"
             for valeurs in cur.fetchall(sql, morceau):
                 lignes[valeurs[0]] = dict(zip(noms, valeurs, strict=True))
         return lignes
@@ -98,13 +106,30 @@ class VueTable(ABC):
     def _ecrire(self, cur: Curseur, lignes: dict[str, Ligne | None]) -> None:
         noms = list(self.colonnes)
         maj = ", ".join(f"{c} = excluded.{c}" for c in noms[1:])
+        gardees = [ligne for ligne in lignes.values() if ligne is not None]
+        supprimees = [cle for cle, ligne in lignes.items() if ligne is None]
+        if cur.est_postgres:
+            # Set-based: one upsert and one delete per batch instead of a statement per row
+            # (executemany). The rows travel as one JSON document (encoded in C, parsed by the
+            # server into the table's row type): adapting per-column arrays cost more in Python
+            # than the upsert itself. Keys are unique here, so no row is hit twice.
+            if gardees:
+                cur.execute(
+                    f"INSERT INTO {self.table} ({', '.join(noms)}) "
+                    f"SELECT {', '.join(noms)} FROM "
+                    f"json_populate_recordset(NULL::{self.table}, %s) "
+                    f"ON CONFLICT ({self.cle}) DO UPDATE SET {maj}",
+                    [json.dumps(gardees, separators=(",", ":"), default=str)],
+                )
+            if supprimees:
+                cur.execute(f"DELETE FROM {self.table} WHERE {self.cle} = ANY(%s)", [supprimees])
+            return
         cur.executemany(
             f"INSERT INTO {self.table} ({', '.join(noms)}) "
             f"VALUES ({', '.join(['%s'] * len(noms))}) "
             f"ON CONFLICT ({self.cle}) DO UPDATE SET {maj}",
-            [[ligne.get(c) for c in noms] for ligne in lignes.values() if ligne is not None],
+            [[ligne.get(c) for c in noms] for ligne in gardees],
         )
         cur.executemany(
-            f"DELETE FROM {self.table} WHERE {self.cle} = %s",
-            [[cle] for cle, ligne in lignes.items() if ligne is None],
+            f"DELETE FROM {self.table} WHERE {self.cle} = %s", [[c] for c in supprimees]
         )
