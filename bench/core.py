@@ -44,7 +44,7 @@ if str(RACINE) not in sys.path:
 import psycopg  # noqa: E402
 from eventsourcing.application import Application  # noqa: E402
 from eventsourcing.domain import DomainEventProtocol  # noqa: E402
-from eventsourcing.persistence import JSONTranscoder, StoredEvent  # noqa: E402
+from eventsourcing.persistence import JSONTranscoder, StoredEvent, Tracking  # noqa: E402
 from eventsourcing.postgres import PostgresTrackingRecorder  # noqa: E402
 from eventsourcing.projection import Projection, ProjectionRunner  # noqa: E402
 from psycopg import sql  # noqa: E402
@@ -66,7 +66,7 @@ from domain.valeurs import (  # noqa: E402
     TypeEvenement,
 )
 from projections.catalogue import toutes_les_vues  # noqa: E402
-from projections.runner import Projecteur  # noqa: E402
+from projections.runner import LOT, Projecteur  # noqa: E402
 from projections.stockage import StockageVues  # noqa: E402
 from projections.vue import VueTable  # noqa: E402
 
@@ -99,17 +99,17 @@ class Tailles:
 
 
 COMPLET = Tailles(
-    jeunes=300,
+    jeunes=400,
     repetitions=3,
     evenements_reconstruction=1_000_000,
     evenements_stock=20_000,
     jeunes_modeles=400,
 )
 RAPIDE = Tailles(
-    jeunes=40,
-    repetitions=2,
+    jeunes=50,
+    repetitions=3,
     evenements_reconstruction=50_000,
-    evenements_stock=3_000,
+    evenements_stock=4_000,
     jeunes_modeles=100,
 )
 
@@ -518,61 +518,56 @@ def mesurer_reconstruction(travailleur: subprocess.Popen[str], base: Base) -> di
 
 
 class VueStock(PostgresTrackingRecorder):
-    """The same rows as our views, written the library's way: one event, one transaction."""
+    """The same rows and indexes as our views, written the library's way: one event, one
+    transaction (view row and tracking record together)."""
 
     vues: tuple[VueTable, ...] = tuple(toutes_les_vues())
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         schema = self.datastore.schema
+        self.requetes: list[tuple[VueTable, sql.Composed, sql.Composed, sql.Composed]] = []
         for vue in self.vues:
+            nom = f"stock_{vue.table}"
+            table = sql.Identifier(schema, nom)
             cols = ", ".join(f"{c} {t}" for c, t in vue.colonnes.items())
             self.sql_create_statements.append(
                 sql.SQL(
-                    f"CREATE TABLE IF NOT EXISTS {{}}.{{}} ({cols}, PRIMARY KEY ({vue.cle}))"
-                ).format(sql.Identifier(schema), sql.Identifier(f"stock_{vue.table}"))
+                    f"CREATE TABLE IF NOT EXISTS {{}} ({cols}, PRIMARY KEY ({vue.cle}))"
+                ).format(table)
             )
+            for i, definition in enumerate(vue.index):
+                self.sql_create_statements.append(
+                    sql.SQL(f"CREATE INDEX IF NOT EXISTS {{}} ON {{}} {definition}").format(
+                        sql.Identifier(f"{nom}_i{i}"), table
+                    )
+                )
+            noms = list(vue.colonnes)
+            colonnes = sql.SQL(", ").join(map(sql.Identifier, noms))
+            cle = sql.Identifier(vue.cle)
+            maj = sql.SQL(", ").join(
+                sql.SQL("{0} = excluded.{0}").format(sql.Identifier(c)) for c in noms[1:]
+            )
+            lire = sql.SQL("SELECT {} FROM {} WHERE {} = %s").format(colonnes, table, cle)
+            ecrire = sql.SQL(
+                "INSERT INTO {} ({}) VALUES ({}) ON CONFLICT ({}) DO UPDATE SET {}"
+            ).format(table, colonnes, sql.SQL(", ").join(sql.Placeholder() * len(noms)), cle, maj)
+            effacer = sql.SQL("DELETE FROM {} WHERE {} = %s").format(table, cle)
+            self.requetes.append((vue, lire, ecrire, effacer))
 
-    def traiter(self, evenement: Any, tracking: Any) -> None:
+    def traiter(self, evenement: Any, tracking: Tracking) -> None:
         with self.datastore.transaction(commit=True) as curs:
-            for vue in self.vues:
+            for vue, lire, ecrire, effacer in self.requetes:
                 cle = vue.cle_de(evenement)
                 if cle is None:
                     continue
-                table = sql.Identifier(self.datastore.schema, f"stock_{vue.table}")
-                noms = list(vue.colonnes)
-                colonnes = sql.SQL(", ").join(map(sql.Identifier, noms))
-                curs.execute(
-                    sql.SQL("SELECT {} FROM {} WHERE {} = %s").format(
-                        colonnes, table, sql.Identifier(vue.cle)
-                    ),
-                    (cle,),
-                )
+                curs.execute(lire, (cle,), prepare=True)
                 ligne = curs.fetchone()
                 nouvelle = vue.appliquer(dict(ligne) if ligne else None, evenement)
                 if nouvelle is None:
-                    curs.execute(
-                        sql.SQL("DELETE FROM {} WHERE {} = %s").format(
-                            table, sql.Identifier(vue.cle)
-                        ),
-                        (cle,),
-                    )
+                    curs.execute(effacer, (cle,), prepare=True)
                 else:
-                    maj = sql.SQL(", ").join(
-                        sql.SQL("{0} = excluded.{0}").format(sql.Identifier(c)) for c in noms[1:]
-                    )
-                    curs.execute(
-                        sql.SQL(
-                            "INSERT INTO {} ({}) VALUES ({}) ON CONFLICT ({}) DO UPDATE SET {}"
-                        ).format(
-                            table,
-                            colonnes,
-                            sql.SQL(", ").join(sql.Placeholder() * len(noms)),
-                            sql.Identifier(vue.cle),
-                            maj,
-                        ),
-                        [nouvelle.get(c) for c in noms],
-                    )
+                    curs.execute(ecrire, [nouvelle.get(c) for c in vue.colonnes], prepare=True)
             self._insert_tracking(curs, tracking)
 
 
@@ -580,7 +575,7 @@ class ProjectionStock(Projection[VueStock]):
     name = "banc_stock"
     topics = tuple(sorted({s for v in VueStock.vues for s in v.sujets}))
 
-    def process_event(self, domain_event: Any, tracking: Any) -> None:
+    def process_event(self, domain_event: Any, tracking: Tracking) -> None:
         self.view.traiter(domain_event, tracking)
 
 
@@ -605,7 +600,28 @@ def mesurer_stock(base: Base, evenements: int) -> dict[str, Any]:
     with runner:
         runner.wait(cible, timeout=900)
         duree = time.perf_counter() - debut
-    return {"evenements": evenements, "secondes": duree}
+    with psycopg.connect(base.conninfo(), autocommit=True) as conn:
+        lignes = {
+            v.nom: int(
+                (
+                    conn.execute(
+                        sql.SQL("SELECT COUNT(*) FROM {}").format(
+                            sql.Identifier(base.postgres_schema, f"stock_{v.table}")
+                        )
+                    ).fetchone()
+                    or (0,)
+                )[0]
+            )
+            for v in VueStock.vues
+        }
+    assert all(lignes.values()), f"the stock projection wrote nothing: {lignes}"
+    return {"evenements": evenements, "secondes": duree, "lignes": lignes}
+
+
+def version_postgres() -> str:
+    with psycopg.connect(base_depuis_url(POSTGRES_URL).conninfo(), autocommit=True) as conn:
+        ligne = conn.execute("SHOW server_version").fetchone()
+    return str(ligne[0]) if ligne else "?"
 
 
 # ---------------------------------------------------------------------- report
@@ -673,7 +689,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "quick": bool(args.quick),
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": f"{platform.machine()} {os.cpu_count()} cores, Python "
-        f"{platform.python_version()}",
+        f"{platform.python_version()}, PostgreSQL {version_postgres()}",
         "commands_per_s_sqlite": round(cmd_sqlite.commandes, 1),
         "baseline_saves_per_s_sqlite": round(cmd_sqlite.temoin, 1),
         "baseline_ratio_sqlite": round(cmd_sqlite.ratio, 3),
@@ -698,6 +714,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "rebuild_events": ours["evenements"],
             "stock_events": stock["evenements"],
             "seed_model_youths": tailles.jeunes_modeles,
+            "rebuild_batch": LOT,
         },
         "targets_met": {
             "rebuild_speedup_ge_10": ours_par_s / stock_par_s >= 10,
