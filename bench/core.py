@@ -408,7 +408,7 @@ def repliques(histoires: Sequence[Histoire], total: int, vague: int = VAGUE) -> 
             ids = {e.originator_id: uuid.uuid4() for e in modele.evenements}
             jeton = {modele.id_affectation.encode(): f"DUDE-R-{k:08d}".encode()}
             copies.append(renommer(modele.evenements, ids, jeton))  # type: ignore[arg-type]
-            cles.extend((str(ids[x]), cle) for x, cle in modele.cles.items() if x in ids)  # type: ignore[index]
+            cles.extend((str(ids[x]), cle) for x, cle in modele.cles.items() if x in ids)
             k += 1
         for rang in range(max(len(c) for c in copies)):
             for copie in copies:
