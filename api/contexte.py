@@ -102,7 +102,9 @@ class ContexteRequete:
         """The aggregate if it is of that type and of the actor's ML; None otherwise (R23)."""
         if agregat_id is None:
             return None
-        agregat = await self.agregats.load(agregat_id)
+        agregat = self.service.cache.obtenir(agregat_id) if self.service.cache_actif else None
+        if agregat is None:
+            agregat = await self.agregats.load(agregat_id)
         if not isinstance(agregat, type_agregat):
             return None
         if getattr(agregat, "code_ml", None) != self.acteur.code_ml:
@@ -121,7 +123,17 @@ class ContexteRequete:
         return await self.missions_locales.load(self.acteur.code_ml)
 
     async def _charger_lot(self, ids: list[UUID]) -> list[Aggregate | None]:
-        trouves = await en_thread(self._charger_avec_voisins, ids)
+        cache = self.service.cache if self.service.cache_actif else None
+        trouves: dict[UUID, Aggregate] = {}
+        if cache is not None:
+            trouves = {i: a for i in ids if (a := cache.obtenir(i)) is not None}
+        manquants = [i for i in ids if i not in trouves]
+        if manquants:
+            epoque = cache.epoque() if cache is not None else 0
+            charges = await en_thread(self._charger_avec_voisins, manquants)
+            if cache is not None:
+                cache.retenir(charges, epoque)
+            trouves.update(charges)
         for voisin_id, voisin in trouves.items():
             if voisin_id not in ids:
                 self.agregats.prime(voisin_id, voisin)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import queue
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -46,6 +46,8 @@ class Projecteur:
         self.stockage = stockage
         self.vues = {v.nom: v for v in vues}
         self.en_continu = False
+        self.ecouteurs: list[Callable[[set[Any]], None]] = []
+        """Told which aggregates changed, as soon as the runner reads their events."""
         self._installer()
 
     # ------------------------------------------------------------------ set-up and status
@@ -139,6 +141,10 @@ class Projecteur:
 
     def _appliquer(self, evenements: Sequence[tuple[int, Any]], vues: Sequence[VueTable]) -> None:
         """Each view's share of the batch, committed with its position in one transaction."""
+        if self.ecouteurs:
+            changes = {e.originator_id for _, e in evenements}
+            for ecouteur in self.ecouteurs:
+                ecouteur(changes)
         fin = evenements[-1][0]
         with self.stockage.transaction() as cur:
             for vue in vues:

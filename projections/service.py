@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import psycopg
 from psycopg import sql
@@ -11,6 +11,7 @@ from application.horloge import Horloge
 from application.persistance import Base, base_depuis_url
 from application.service import Cotraitance
 from application.settings import Settings
+from projections.cache import CacheAgregats
 from projections.catalogue import toutes_les_vues
 from projections.runner import Projecteur
 from projections.stockage import StockageVues
@@ -22,6 +23,15 @@ class Service:
     app: Cotraitance
     stockage: StockageVues
     projecteur: Projecteur
+    cache: CacheAgregats = field(default_factory=CacheAgregats)
+    """Read cache, trustworthy only while the projection runner runs (it invalidates it)."""
+
+    def __post_init__(self) -> None:
+        self.projecteur.ecouteurs.append(self.cache.invalider)
+
+    @property
+    def cache_actif(self) -> bool:
+        return self.projecteur.en_continu
 
     def close(self) -> None:
         self.stockage.close()
