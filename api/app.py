@@ -197,18 +197,19 @@ def creer_app(settings: Settings, service: Service | None = None) -> Starlette:
     vue = VueGraphQL(service, journal_acces, settings)
     garde = Garde(vue, Authentificateur(settings), settings.graphiql)
 
+    arret = threading.Event()
+    fil_projections = threading.Thread(
+        target=service.projecteur.executer, args=(arret,), name="projections", daemon=True
+    )
+
     @asynccontextmanager
     async def cycle_de_vie(_: Starlette) -> AsyncIterator[None]:
-        arret = threading.Event()
-        fil = threading.Thread(
-            target=service.projecteur.executer, args=(arret,), name="projections", daemon=True
-        )
-        fil.start()
+        fil_projections.start()
         try:
             yield
         finally:
             arret.set()
-            await en_thread(fil.join, 10)
+            await en_thread(fil_projections.join, 10)
             journal_acces.close()
             service.close()
 
@@ -218,11 +219,15 @@ def creer_app(settings: Settings, service: Service | None = None) -> Starlette:
         except Exception:
             journal.exception("health check failed")
             return JSONResponse({"status": "indisponible"}, status_code=503)
+        echec = service.projecteur.en_echec
+        arrete = not fil_projections.is_alive()
         corps = {
-            "status": "ok",
+            "status": "degrade" if echec or arrete else "ok",
             "projections": {e.nom: {"position": e.position, "retard": e.retard} for e in etats},
+            **({"erreurProjections": echec} if echec else {}),
         }
-        return Response(json.dumps(corps), media_type="application/json")
+        statut = 503 if echec or arrete else 200
+        return Response(json.dumps(corps), status_code=statut, media_type="application/json")
 
     return Starlette(
         routes=[

@@ -76,7 +76,7 @@ async def _executer(info: Ctx, commande: Commande, cle: str | None) -> Resultat 
 async def _attendre_projections(ctx: ContexteRequete) -> None:
     """Read-your-writes: the next list query sees what this mutation recorded."""
     projecteur = ctx.service.projecteur
-    if projecteur.en_continu:
+    if projecteur.en_continu and projecteur.en_echec is None:
         position = await en_thread(ctx.service.app.recorder.max_notification_id)
         await en_thread(projecteur.attendre, position or 0, ATTENTE_PROJECTIONS)
 

@@ -11,6 +11,7 @@ import strawberry
 
 from api.contexte import en_thread
 from api.enums import role_api
+from api.erreurs import entree_invalide
 from api.ids import (
     decoder_curseur,
     decoder_id,
@@ -138,6 +139,10 @@ async def _evenement(info: Ctx, id: str) -> Evenement | None:
     return Evenement.de(d.id, evenement) if d and evenement else None
 
 
+def _imprimable(valeur: str, maximum: int) -> bool:
+    return len(valeur) <= maximum and valeur.isprintable()
+
+
 @strawberry.type
 class Query:
     @strawberry.field
@@ -193,6 +198,12 @@ class Query:
         after: str | None = None,
     ) -> DossierConnection:
         ml = info.context.acteur.code_ml
+        for valeur, champ, maximum in (
+            (texte, "texte", 200),
+            (identifiant_pe, "identifiantPe", 20),
+        ):
+            if valeur is not None and not _imprimable(valeur, maximum):
+                raise entree_invalide(f"{champ} : au plus {maximum} caractères imprimables.", champ)
 
         def lire(cur: Any, apres: tuple[str, str] | None, limite: int) -> Page:
             return vue_dossiers.rechercher(

@@ -20,6 +20,7 @@ from domain.dossier import Dossier
 from domain.erreurs import SaisieInvalide
 from domain.mission_locale import MissionLocale
 from domain.ppae import PPAE
+from domain.textes import IDENTIFIANT_PE_MAX, texte_valide, verifier_identite
 from domain.valeurs import (
     Conseiller,
     MarqueurDude,
@@ -59,6 +60,9 @@ class CommandesAffectations(ApplicationBase):
             raise SaisieInvalide(
                 "L'affectation vise une autre Mission Locale.", "codeMissionLocale"
             )
+        texte_valide(donnees.id_affectation, "idAffectation", IDENTIFIANT_PE_MAX * 3)
+        texte_valide(donnees.identifiant_pe, "identifiantPe", IDENTIFIANT_PE_MAX)
+        verifier_identite(donnees.identite, self.horloge.aujourdhui())
         affectation_id = Affectation.create_id(donnees.code_ml, donnees.id_affectation)
         existante = self._optionnel(Affectation, affectation_id)
         if existante is None:

@@ -18,8 +18,8 @@ from application.contexte import (
 )
 from domain.affectation import Affectation
 from domain.dossier import Dossier
-from domain.erreurs import SaisieInvalide
 from domain.ppae import PPAE
+from domain.textes import IDENTIFIANT_PE_MAX, texte_optionnel, verifier_identite
 from domain.valeurs import (
     Dispositif,
     Identite,
@@ -49,11 +49,12 @@ class CommandesDossiers(ApplicationBase):
         """R4: a youth walking in; probable duplicates come with the matching engine."""
 
         def decider() -> tuple[list[Aggregate], Resultat]:
-            _verifier_identite(identite, self.horloge.aujourdhui())
+            verifier_identite(identite, self.horloge.aujourdhui())
+            pe = texte_optionnel(identifiant_pe, "identifiantPe", IDENTIFIANT_PE_MAX)
             dossier = Dossier(
                 code_ml=ctx.acteur.code_ml,
                 identite=identite,
-                identifiant_pe=identifiant_pe or None,
+                identifiant_pe=pe,
                 marqueur=None,
                 dispositifs=list(dispositifs),
                 id_externe=None,
@@ -178,12 +179,3 @@ class CommandesDossiers(ApplicationBase):
         resultat = self._executer(ctx, "supprimer_dossier", entree, ROLES_GESTION, decider)
         self.coffre.detruire(dossier_id)  # R20: the personal data of every event is now erased
         return resultat
-
-
-def _verifier_identite(identite: Identite, aujourdhui: date) -> None:
-    if not identite.nom.strip():
-        raise SaisieInvalide("Le nom est obligatoire.", "nom")
-    if not identite.prenoms.strip():
-        raise SaisieInvalide("Le prénom est obligatoire.", "prenoms")
-    if identite.date_naissance >= aujourdhui:
-        raise SaisieInvalide("La date de naissance doit être dans le passé.", "dateNaissance")

@@ -17,6 +17,7 @@ from domain.erreurs import (
     SuppressionInterdite,
     TransitionInterdite,
 )
+from domain.textes import MOTIF_MAX, PIECE_MAX, texte_optionnel, texte_valide
 from domain.valeurs import (
     Dispositif,
     Identite,
@@ -93,11 +94,12 @@ class Dossier(Aggregate):
 
     def justifier(self, piece: str) -> bool:
         self.verifier_actif()
-        if not piece.strip():
+        piece = texte_valide(piece, "piece", PIECE_MAX)
+        if not piece:
             raise SaisieInvalide("Indiquez la pièce d'identité présentée.", "piece")
         if self.justifie:
             return False
-        self._justifier(piece.strip())
+        self._justifier(piece)
         return True
 
     def saisir_evenement(
@@ -143,7 +145,7 @@ class Dossier(Aggregate):
 
     def annuler_evenement(self, evenement_id: str, motif: str | None) -> None:
         self._evenement_valide(evenement_id)
-        self._annuler_evenement(evenement_id, motif)
+        self._annuler_evenement(evenement_id, texte_optionnel(motif, "motif", MOTIF_MAX))
 
     def ouvrir_ppae(self, ppae_id: UUID) -> None:
         """R4: at most one open PPAE per dossier."""
@@ -333,5 +335,5 @@ class Dossier(Aggregate):
 def _verifier_evenement(jour: date, commentaire: str | None, aujourdhui: date) -> None:
     if jour > aujourdhui:
         raise SaisieInvalide("La date d'un événement ne peut pas être dans le futur.", "date")
-    if commentaire is not None and len(commentaire) > COMMENTAIRE_MAX:
-        raise SaisieInvalide(f"Le commentaire dépasse {COMMENTAIRE_MAX} caractères.", "commentaire")
+    if commentaire is not None:
+        texte_valide(commentaire, "commentaire", COMMENTAIRE_MAX, multiligne=True)

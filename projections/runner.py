@@ -4,6 +4,7 @@ follows the event store's subscription on PostgreSQL."""
 
 from __future__ import annotations
 
+import logging
 import queue
 import threading
 import time
@@ -20,6 +21,8 @@ from projections.stockage import Curseur, StockageVues
 from projections.vue import VueTable
 
 LOT = 2000
+ATTENTE_MAX = 30.0
+journal = logging.getLogger("cotraitance.projections")
 TABLE_POSITIONS = "projection_positions"
 
 
@@ -46,6 +49,7 @@ class Projecteur:
         self.stockage = stockage
         self.vues = {v.nom: v for v in vues}
         self.en_continu = False
+        self.en_echec: str | None = None
         self.ecouteurs: list[Callable[[set[Any]], None]] = []
         """Told which aggregates changed, as soon as the runner reads their events."""
         self._installer()
@@ -166,15 +170,30 @@ class Projecteur:
     # ------------------------------------------------------------------ live
 
     def executer(self, arret: threading.Event, intervalle: float = 0.2) -> None:
-        """Runs until ``arret`` is set."""
+        """Runs until ``arret`` is set. A failure (database gone, an event a view cannot take)
+        is logged by its kind only (events hold personal data), then retried with backoff from
+        the views' committed positions; meanwhile ``en_echec`` says what failed."""
         self.en_continu = True
+        attente = intervalle
         try:
-            self.rattraper()
-            if self.stockage.est_postgres:
-                self._suivre_abonnement(arret)
-                return
-            while not arret.wait(intervalle):
-                self.rattraper()
+            while not arret.is_set():
+                try:
+                    self.rattraper()
+                    self.en_echec = None
+                    attente = intervalle
+                    if self.stockage.est_postgres:
+                        self._suivre_abonnement(arret)
+                    else:
+                        arret.wait(intervalle)
+                except Exception as exc:  # the runner must outlive any one failure
+                    self.en_echec = type(exc).__name__
+                    journal.error(
+                        "projection runner failed (%s); retrying in %.1f s", self.en_echec, attente
+                    )
+                    if arret.wait(attente):
+                        break
+                    attente = min(attente * 2, ATTENTE_MAX)
+                    self.stockage.reconnecter()
         finally:
             self.en_continu = False
 
@@ -186,9 +205,12 @@ class Projecteur:
             lecteur.start()
             try:
                 while not arret.is_set():
+                    if not lecteur.is_alive():
+                        raise ConnectionError("the event store subscription stopped")
                     lot = _vider(file, LOT, attente=0.2)
                     if lot:
                         self.traiter_lot(lot, list(self.vues.values()))
+                        self.en_echec = None
             finally:
                 abonnement.stop()
 

@@ -31,7 +31,8 @@ class Service:
 
     @property
     def cache_actif(self) -> bool:
-        return self.projecteur.en_continu
+        """Only while the runner reads the log: it is what invalidates the cache."""
+        return self.projecteur.en_continu and self.projecteur.en_echec is None
 
     def close(self) -> None:
         self.stockage.close()

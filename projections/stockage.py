@@ -6,6 +6,7 @@ SQL is written once with ``%s`` placeholders and portable types (TEXT, BIGINT); 
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
@@ -95,6 +96,13 @@ class StockageVues:
                 yield Curseur(brut, self.est_postgres)
             finally:
                 brut.close()
+
+    def reconnecter(self) -> None:
+        """After a failure: a new connection (the old one may be broken or mid-transaction)."""
+        with self._verrou:
+            with contextlib.suppress(Exception):  # it is being replaced either way
+                self._connexion.close()
+            self._connexion = self._connecter()
 
     def close(self) -> None:
         with self._verrou:
