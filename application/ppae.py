@@ -110,8 +110,12 @@ class CommandesPPAE(ApplicationBase):
             ppae = self._charger(ctx, PPAE, ppae_id, version_attendue)
             avertissements = ppae.accepter(date_entree, self.horloge.aujourdhui())
             dossier = self._charger(ctx, Dossier, ppae.dossier_id)
+            # Recorded on the dossier too: every command that feeds R8 then writes the dossier,
+            # so two of them racing on stale reads end in one CONFLIT_VERSION, never in a PPAE
+            # left NON_INITIALISE with its three conditions met.
+            dossier.noter_acceptation(ppae_id, date_entree)
             ppae.evaluer_entree(dossier.justifie, dossier.entretiens())
-            return [ppae], Resultat(ppae_id=ppae_id, avertissements=avertissements)
+            return [ppae, dossier], Resultat(ppae_id=ppae_id, avertissements=avertissements)
 
         entree = {"ppae": ppae_id, "date": date_entree, "version": version_attendue}
         return self._executer(ctx, "accepter_ppae", entree, ROLES_SUIVI, decider)

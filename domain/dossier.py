@@ -68,6 +68,7 @@ class Dossier(Aggregate):
         self.evenements: dict[str, EvenementDossier] = {}
         self.ppae_ids: list[UUID] = []
         self.ppae_ouvert: UUID | None = None
+        self.acceptations: dict[UUID, date] = {}
         self.identifiant_pe_avant_rapprochement: str | None = None
         self.marqueur_avant_rapprochement: MarqueurDude | None = None
         self.transfere_vers: UUID | None = None
@@ -156,6 +157,11 @@ class Dossier(Aggregate):
                 "terminez-le ou arrêtez-le avant d'en ouvrir un autre."
             )
         self._ouvrir_ppae(ppae_id)
+
+    def noter_acceptation(self, ppae_id: UUID, date_entree: date) -> None:
+        """R8 (b): the youth accepted to enter that PPAE on that date."""
+        self.verifier_actif()
+        self._noter_acceptation(ppae_id, date_entree)
 
     def fermer_ppae(self, ppae_id: UUID) -> None:
         if self.ppae_ouvert == ppae_id:
@@ -273,6 +279,10 @@ class Dossier(Aggregate):
     def _ouvrir_ppae(self, ppae_id: UUID) -> None:
         self.ppae_ids.append(ppae_id)
         self.ppae_ouvert = ppae_id
+
+    @event("PPAEAccepte")
+    def _noter_acceptation(self, ppae_id: UUID, date_entree: date) -> None:
+        self.acceptations[ppae_id] = date_entree
 
     @event("PPAEFerme")
     def _fermer_ppae(self, ppae_id: UUID) -> None:
