@@ -108,12 +108,12 @@ class CommandesPPAE(ApplicationBase):
 
         def decider() -> tuple[list[Aggregate], Resultat]:
             ppae = self._charger(ctx, PPAE, ppae_id, version_attendue)
-            avertissements = ppae.accepter(date_entree, self.horloge.aujourdhui())
             dossier = self._charger(ctx, Dossier, ppae.dossier_id)
             # Recorded on the dossier too: every command that feeds R8 then writes the dossier,
             # so two of them racing on stale reads end in one CONFLIT_VERSION, never in a PPAE
-            # left NON_INITIALISE with its three conditions met.
+            # left NON_INITIALISE with its three conditions met. (Nothing is saved on refusal.)
             dossier.noter_acceptation(ppae_id, date_entree)
+            avertissements = ppae.accepter(date_entree, self.horloge.aujourdhui())
             ppae.evaluer_entree(dossier.justifie, dossier.entretiens())
             return [ppae, dossier], Resultat(ppae_id=ppae_id, avertissements=avertissements)
 

@@ -195,7 +195,8 @@ def test_deux_acceptations_simultanees_ne_gardent_qu_une_date_d_entree(
     ppae: PPAE = app.repository.get(ppae_id)
     assert ppae.statut is StatutPpae.EN_COURS
     assert ppae.date_entree == dates[gagnant]
-    assert topics(app, position) == [
+    assert sorted(topics(app, position)) == [
+        "domain.dossier:Dossier.PPAEAccepte",
         "domain.ppae:PPAE.Accepte",
         "domain.ppae:PPAE.EntreeRetroactive",
     ]
