@@ -63,6 +63,8 @@ class ApplicationBase(Application[UUID]):
         self.horloge = horloge or HorlogeSysteme()
         self.regles = regles or Regles()
         self.flux_transmis = flux_transmis
+        self.ecouteurs: list[Callable[[set[UUID]], None]] = []
+        """Told which aggregates this process just saved (the web process's read cache)."""
 
     def construct_mapper(self) -> Mapper[UUID]:
         return MapperEffacable(self.construct_transcoder())
@@ -160,6 +162,8 @@ class ApplicationBase(Application[UUID]):
             raise ConflitVersion(
                 "Une autre modification a été enregistrée en même temps : rechargez puis réessayez."
             ) from None
+        for ecouteur in self.ecouteurs:
+            ecouteur({e.originator_id for e in evenements})
 
 
 def _uniques(agregats: Sequence[Aggregate]) -> list[Aggregate]:

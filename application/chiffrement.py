@@ -37,7 +37,11 @@ CHAMPS_PERSONNELS: dict[str, dict[str, Any]] = {
     get_topic(Dossier.RapprocheDude): {"identifiant_pe": None, "identifiant_pe_avant": None},  # type: ignore[attr-defined]
     get_topic(Dossier.RapprochementAnnule): {"identifiant_pe": None},  # type: ignore[attr-defined]
     get_topic(Dossier.DonneesRecues): {"identifiant_pe": None, "commentaires": {}},  # type: ignore[attr-defined]
+    get_topic(Dossier.Justifie): {"piece": EFFACE},  # type: ignore[attr-defined]
+    get_topic(Dossier.EvenementAnnule): {"motif": None},  # type: ignore[attr-defined]
 }
+SUPPRESSION = get_topic(Dossier.Supprime)  # type: ignore[attr-defined]
+"""The event after which a dossier's key must be gone (healed from the log if need be)."""
 
 
 class Coffre:

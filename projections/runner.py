@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from eventsourcing.persistence import Notification
+from eventsourcing.utils import get_topic
 
-from application.chiffrement import CHAMPS_PERSONNELS
+from application.chiffrement import CHAMPS_PERSONNELS, SUPPRESSION
 from application.service import Cotraitance
 from projections.stockage import Curseur, StockageVues
 from projections.vue import VueTable
@@ -145,6 +146,11 @@ class Projecteur:
 
     def _appliquer(self, evenements: Sequence[tuple[int, Any]], vues: Sequence[VueTable]) -> None:
         """Each view's share of the batch, committed with its position in one transaction."""
+        supprimes = [e.originator_id for _, e in evenements if get_topic(type(e)) == SUPPRESSION]
+        for dossier_id in supprimes:
+            # R20: the deleting command destroyed the key already; this heals a crash between
+            # its save and that destruction, and forgets the key in this process too.
+            self.app.coffre.detruire(dossier_id)
         if self.ecouteurs:
             changes = {e.originator_id for _, e in evenements}
             for ecouteur in self.ecouteurs:

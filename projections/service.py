@@ -27,7 +27,8 @@ class Service:
     """Read cache, trustworthy only while the projection runner runs (it invalidates it)."""
 
     def __post_init__(self) -> None:
-        self.projecteur.ecouteurs.append(self.cache.invalider)
+        self.projecteur.ecouteurs.append(self.cache.invalider)  # what other processes wrote
+        self.app.ecouteurs.append(self.cache.invalider)  # what this one wrote, at once
 
     @property
     def cache_actif(self) -> bool:
