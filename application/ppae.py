@@ -132,7 +132,7 @@ class CommandesPPAE(ApplicationBase):
 
         def decider() -> tuple[list[Aggregate], Resultat]:
             ppae = self._charger(ctx, PPAE, ppae_id, version_attendue)
-            ppae.arreter(motif, demander_reaffectation, self.regles.convocations_manquees_min)
+            ppae.arreter(motif, demander_reaffectation, self.regles, self.horloge.aujourdhui())
             dossier = self._charger(ctx, Dossier, ppae.dossier_id)
             dossier.fermer_ppae(ppae_id)
             return [ppae, dossier], Resultat(ppae_id=ppae_id)

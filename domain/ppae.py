@@ -17,6 +17,7 @@ from domain.erreurs import (
     SaisieInvalide,
     TransitionInterdite,
 )
+from domain.regles import Regles
 from domain.valeurs import (
     Avertissement,
     MarqueurDude,
@@ -186,9 +187,14 @@ class PPAE(Aggregate):
         return True
 
     def arreter(
-        self, motif: MotifArret, demander_reaffectation: bool, convocations_min: int
+        self,
+        motif: MotifArret,
+        demander_reaffectation: bool,
+        regles: Regles,
+        aujourdhui: date,
     ) -> None:
         """R10: early stop, only from NON_INITIALISE."""
+        convocations_min = regles.convocations_manquees_min
         if self.statut is not StatutPpae.NON_INITIALISE:
             raise TransitionInterdite(
                 f"L'arrêt anticipé ne s'applique qu'à un PPAE non initialisé "
@@ -198,6 +204,16 @@ class PPAE(Aggregate):
             raise ConditionsNonRemplies(
                 f"Arrêt pour absences répétées : {convocations_min} convocations manquées "
                 f"sont nécessaires, {self.convocations_manquees} enregistrée(s).",
+                "motif",
+            )
+        anciennete = (aujourdhui - self.date_affectation).days
+        if (
+            motif is MotifArret.AFFECTATION_NON_TRAITEE
+            and anciennete < regles.anciennete_affectation_jours
+        ):
+            raise ConditionsNonRemplies(
+                f"Arrêt pour affectation non traitée : l'affectation a {anciennete} jour(s), "
+                f"il en faut au moins {regles.anciennete_affectation_jours} (R17).",
                 "motif",
             )
         self._arreter(motif, demander_reaffectation)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -72,10 +72,19 @@ def test_le_nombre_de_convocations_manquees_exige_est_configurable(app, acteurs)
 
 @pytest.mark.parametrize("motif", [MotifArret.REFUS_DU_JEUNE, MotifArret.AFFECTATION_NON_TRAITEE])
 def test_l_arret_pour_refus_ou_affectation_non_traitee_n_exige_pas_d_absence(app, acteurs, motif):
-    """R10"""
-    _, ppae_id = ids(dossier_importe(app, acteurs.gestionnaire))
+    """R10 (an assignment never processed in time is an old one: R17, 90 days by default)"""
+    ancienne = AUJOURDHUI - timedelta(days=90)
+    _, ppae_id = ids(dossier_importe(app, acteurs.gestionnaire, date_affectation=ancienne))
     app.arreter_cotraitance(acteurs.gestionnaire, ppae_id, motif)
     assert ppae(app, acteurs.gestionnaire, ppae_id).motif_arret is motif
+
+
+def test_l_arret_pour_affectation_non_traitee_exige_une_affectation_ancienne(app, acteurs):
+    """R10, R17: an assignment younger than the threshold is not 'never processed in time'."""
+    recente = AUJOURDHUI - timedelta(days=89)
+    _, ppae_id = ids(dossier_importe(app, acteurs.gestionnaire, date_affectation=recente))
+    with refus(app, "CONDITIONS_NON_REMPLIES"):
+        app.arreter_cotraitance(acteurs.gestionnaire, ppae_id, MotifArret.AFFECTATION_NON_TRAITEE)
 
 
 def test_la_demande_de_reaffectation_est_conservee(app, acteurs):

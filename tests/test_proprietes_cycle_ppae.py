@@ -389,9 +389,18 @@ class CycleDeVie(RuleBasedStateMachine):
         """R10: only from NON_INITIALISE; repeated absences need two missed convocations."""
         ppae_id = data.draw(st.sampled_from(self.ppaes))
         avant = self.ppae(ppae_id)
+        regles = self.app.regles
+        anciennete = (AUJOURDHUI - avant.date_affectation).days
         admissible = avant.statut is StatutPpae.NON_INITIALISE and (
-            motif is not MotifArret.ABSENCES_REPETEES
-            or avant.convocations_manquees >= self.app.regles.convocations_manquees_min
+            (
+                motif is MotifArret.ABSENCES_REPETEES
+                and avant.convocations_manquees >= regles.convocations_manquees_min
+            )
+            or motif is MotifArret.REFUS_DU_JEUNE
+            or (
+                motif is MotifArret.AFFECTATION_NON_TRAITEE
+                and anciennete >= regles.anciennete_affectation_jours
+            )
         )
         resultat = self.tenter(self.app.arreter_cotraitance, ppae_id, motif, reaffecter)
         assert (resultat is not None) == admissible
