@@ -123,31 +123,44 @@ class ApplicationBase(Application[UUID]):
         decider: Callable[[], tuple[list[Aggregate], Resultat]],
     ) -> Resultat:
         ctx.exiger(roles)
-        cle: CleIdempotence | None = None
-        if ctx.cle_idempotence:
-            empreinte = _empreinte(entree)
-            portee = ctx.acteur.code_ml
-            deja = self._optionnel(
-                CleIdempotence, CleIdempotence.create_id(portee, commande, ctx.cle_idempotence)
-            )
-            if deja is not None:
-                if deja.empreinte != empreinte:
-                    raise CleIdempotenceReutilisee(
-                        "Cette clé d'idempotence a déjà servi pour une autre saisie.",
-                        "cleIdempotence",
-                    )
-                resultat: Resultat = deja.resultat  # type: ignore[assignment]
-                return resultat
+        if not ctx.cle_idempotence:
+            modifies, resultat = decider()
+            self._enregistrer(ctx, modifies)
+            return resultat
+        # A key is the client's: scoped to its user and ML, and to the command.
+        portee = f"{ctx.acteur.code_ml}:{ctx.acteur.sub}"
+        cle_id = CleIdempotence.create_id(portee, commande, ctx.cle_idempotence)
+        empreinte = _empreinte(entree)
+        deja = self._rejouer(cle_id, empreinte)
+        if deja is not None:
+            return deja
         modifies, resultat = decider()
-        if ctx.cle_idempotence:
-            cle = CleIdempotence(
-                portee=ctx.acteur.code_ml,
-                commande=commande,
-                cle=ctx.cle_idempotence,
-                empreinte=_empreinte(entree),
-                resultat=resultat,  # type: ignore[arg-type]
+        cle = CleIdempotence(
+            portee=portee,
+            commande=commande,
+            cle=ctx.cle_idempotence,
+            empreinte=empreinte,
+            resultat=resultat,  # type: ignore[arg-type]
+        )
+        try:
+            self._enregistrer(ctx, [*modifies, cle])
+        except ConflitVersion:
+            # The same key sent twice at once: the first one's result, not a conflict.
+            deja = self._rejouer(cle_id, empreinte)
+            if deja is None:
+                raise
+            return deja
+        return resultat
+
+    def _rejouer(self, cle_id: UUID, empreinte: str) -> Resultat | None:
+        deja = self._optionnel(CleIdempotence, cle_id)
+        if deja is None:
+            return None
+        if deja.empreinte != empreinte:
+            raise CleIdempotenceReutilisee(
+                "Cette clé d'idempotence a déjà servi pour une autre saisie.", "cleIdempotence"
             )
-        self._enregistrer(ctx, [*modifies, *([cle] if cle else [])])
+        resultat: Resultat = deja.resultat  # type: ignore[assignment]
         return resultat
 
     def _enregistrer(self, ctx: Contexte, agregats: Sequence[Aggregate]) -> None:
