@@ -16,7 +16,8 @@ COPY --from=build /wheels /wheels
 RUN pip install --no-cache-dir /wheels/*.whl && rm -rf /wheels
 USER cotraitance
 WORKDIR /home/cotraitance
-ENV PYTHONUNBUFFERED=1
+# Production by default: OIDC settings required, no dev issuer, GraphiQL or introspection.
+ENV PYTHONUNBUFFERED=1 COTRAITANCE_ENV=prod
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/health', timeout=4)"

@@ -60,7 +60,11 @@ class Authentificateur:
         self.prod = settings.est_prod
         if self.prod:
             settings.verifier()
-            self._jwks = jwt.PyJWKClient(str(settings.oidc_jwks_url), cache_keys=True, timeout=5)
+            # The key set is cached for 5 minutes; a key the provider withdraws stops working
+            # then (no per-key cache that would keep it for the life of the process).
+            self._jwks = jwt.PyJWKClient(
+                str(settings.oidc_jwks_url), cache_jwk_set=True, lifespan=300, timeout=5
+            )
             self._issuer = str(settings.oidc_issuer)
             self._audience = str(settings.oidc_audience)
         else:

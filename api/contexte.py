@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
-from uuid import UUID
+from uuid import UUID, uuid4
 
 import anyio.to_thread
 from eventsourcing.domain import Aggregate
@@ -77,6 +77,8 @@ class ContexteRequete:
     request_id: str
     dossiers_lus: set[UUID] = field(default_factory=set)
     affectations_lues: set[UUID] = field(default_factory=set)
+    correlation_id: str = field(default_factory=lambda: uuid4().hex)
+    """Made by the server: what the events record (R21), unlike a client's X-Request-Id."""
 
     def __post_init__(self) -> None:
         self.agregats: DataLoader[UUID, Aggregate | None] = DataLoader(load_fn=self._charger_lot)
@@ -86,7 +88,7 @@ class ContexteRequete:
 
     def commande(self, cle_idempotence: str | None = None) -> Contexte:
         return Contexte(
-            self.acteur, correlation_id=self.request_id, cle_idempotence=cle_idempotence
+            self.acteur, correlation_id=self.correlation_id, cle_idempotence=cle_idempotence
         )
 
     def exiger_lecture(self) -> None:

@@ -17,7 +17,7 @@ from application.contexte import (
 )
 from domain.affectation import Affectation, DonneesAffectation
 from domain.dossier import Dossier
-from domain.erreurs import SaisieInvalide
+from domain.erreurs import NonTrouve, SaisieInvalide
 from domain.mission_locale import MissionLocale
 from domain.ppae import PPAE
 from domain.textes import IDENTIFIANT_PE_MAX, texte_valide, verifier_identite
@@ -42,6 +42,8 @@ class CommandesAffectations(ApplicationBase):
         self, ctx: Contexte, code: str, nom: str, communes: list[str], conseillers: list[Conseiller]
     ) -> Resultat:
         ctx.exiger(ROLES_REFERENTIEL)
+        if code != ctx.acteur.code_ml:
+            raise NonTrouve("Mission Locale introuvable.", "codeMissionLocale")
         ml = self._optionnel(MissionLocale, MissionLocale.create_id(code))
         if ml is None:
             ml = MissionLocale(code=code, nom=nom, communes=communes, conseillers=conseillers)

@@ -89,7 +89,7 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
         f"Cotraitance GraphQL API: {url}"
         + (" (GraphiQL in a browser)" if settings.graphiql else "")
     )
-    if not settings.est_prod:
+    if args.demo and not settings.est_prod:
         secret = secret_dev(settings)
         print(f"dev tokens for {DEMO_ML} (Authorization: Bearer <token>):")
         for role in ROLES_JETON.values():
