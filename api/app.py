@@ -135,7 +135,6 @@ class EnvoiJson:
         self.request_id = request_id
         self.refus: int | None = None
         self.texte = b""
-        self.texte = b""
 
     async def __call__(self, message: Message) -> None:
         if message["type"] == "http.response.start":

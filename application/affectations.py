@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import TypeVar
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
@@ -26,13 +24,6 @@ from domain.valeurs import (
     MarqueurDude,
     MotifRefus,
 )
-
-A = TypeVar("A", bound=Aggregate)
-FluxTransmis = Callable[[Dossier, Sequence[PPAE]], bool]
-
-LIBELLES = {Dossier: "Dossier", PPAE: "PPAE", Affectation: "Affectation"}
-CHAMPS = {Dossier: "dossierId", PPAE: "ppaeId", Affectation: "affectationId"}
-"""The input field that names an aggregate of that type, for NON_TROUVE (R24)."""
 
 
 class CommandesAffectations(ApplicationBase):

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import date
-from typing import TypeVar
 from uuid import UUID, uuid4
 
 from eventsourcing.domain import Aggregate
@@ -26,13 +25,6 @@ from domain.valeurs import (
     StatutPpae,
     TypeEvenement,
 )
-
-A = TypeVar("A", bound=Aggregate)
-FluxTransmis = Callable[[Dossier, Sequence[PPAE]], bool]
-
-LIBELLES = {Dossier: "Dossier", PPAE: "PPAE", Affectation: "Affectation"}
-CHAMPS = {Dossier: "dossierId", PPAE: "ppaeId", Affectation: "affectationId"}
-"""The input field that names an aggregate of that type, for NON_TROUVE (R24)."""
 
 
 class CommandesDossiers(ApplicationBase):

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 from uuid import UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
@@ -39,12 +38,36 @@ class DonneesAffectation:
     periodes_radiation: tuple[Periode, ...] = field(default_factory=tuple)
 
     def empreinte(self) -> str:
-        contenu = json.dumps(asdict(self), default=_en_texte, sort_keys=True)
-        return hashlib.sha256(contenu.encode()).hexdigest()
+        """R1: what "the same content" means, over the DESIGN §4 fields by their wire names;
+        versioned, so that adding a field to the value objects changes no stored fingerprint."""
+        i = self.identite
+        canonique = {
+            "idAffectation": self.id_affectation,
+            "codeMissionLocale": self.code_ml,
+            "dateAffectation": self.date_affectation.isoformat(),
+            "typeAffectation": self.type_affectation.value,
+            "identifiantPe": self.identifiant_pe,
+            "nom": i.nom,
+            "nomUsage": i.nom_usage,
+            "prenoms": i.prenoms,
+            "dateNaissance": i.date_naissance.isoformat(),
+            "sexe": i.sexe.value if i.sexe else None,
+            "communeInsee": i.commune_insee,
+            "codePostal": i.code_postal,
+            "telephone": i.telephone,
+            "email": i.email,
+            "dateDernierEntretienDude": _iso(self.date_dernier_entretien_dude),
+            "periodesRadiation": [[_iso(p.debut), _iso(p.fin)] for p in self.periodes_radiation],
+        }
+        contenu = json.dumps(canonique, sort_keys=True, ensure_ascii=False)
+        return f"{VERSION_EMPREINTE}:{hashlib.sha256(contenu.encode()).hexdigest()}"
 
 
-def _en_texte(valeur: Any) -> str:
-    return valeur.value if hasattr(valeur, "value") else str(valeur)
+VERSION_EMPREINTE = "v1"
+
+
+def _iso(jour: date | None) -> str | None:
+    return jour.isoformat() if jour else None
 
 
 def suggestions_refus(

@@ -161,7 +161,7 @@ class Acteur:
     code_ml: str
 
 
-VALUE_TYPES: tuple[type, ...] = (Periode, Identite, Conseiller, Dispositif, Avertissement, Acteur)
+VALUE_TYPES: tuple[type, ...] = (Periode, Identite, Conseiller, Dispositif, Avertissement)
 ENUM_TYPES: tuple[type[Enum], ...] = (
     Role,
     Sexe,
