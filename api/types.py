@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
 import strawberry
+from eventsourcing.domain import Aggregate
 from strawberry.types import Info
 
 from api.contexte import ContexteRequete, en_thread
@@ -38,6 +39,7 @@ from domain.valeurs import (
 )
 
 Ctx = Info[ContexteRequete, None]
+A = TypeVar("A", bound=Aggregate)
 EFFACE = "[effacé]"
 
 
@@ -238,7 +240,7 @@ class Dossier(Node):
     @strawberry.field(description="The open PPAE, or the latest one.")
     async def ppae(self, info: Ctx) -> PPAE | None:
         ppae = await self._dernier_ppae(info)
-        return PPAE.de(ppae) if ppae else None
+        return PPAE.de(ppae, self.instant) if ppae else None
 
     @strawberry.field
     async def ppaes(self, info: Ctx) -> list[PPAE]:
@@ -247,7 +249,7 @@ class Dossier(Node):
             ppaes = [p for i in ids if (p := await self._ppae_au(info, i)) is not None]
         else:
             ppaes = await info.context.charger_plusieurs(PPAEAgregat, ids)
-        return [PPAE.de(p) for p in ppaes]
+        return [PPAE.de(p, self.instant) for p in ppaes]
 
     @strawberry.field
     def dispositifs(self) -> list[Dispositif]:
@@ -343,15 +345,22 @@ class Dossier(Node):
         return await info.context.charger(PPAEAgregat, cible)
 
     async def _ppae_au(self, info: Ctx, ppae_id: UUID) -> PPAEAgregat | None:
-        """R21: the PPAE as recorded at the same instant as this past dossier."""
-        ctx = info.context
-        assert self.instant is not None
-        try:
-            return await en_thread(
-                audit.etat_au, ctx.service.app, ctx.commande(), PPAEAgregat, ppae_id, self.instant
-            )
-        except NonTrouve:
-            return None
+        return await _charger_au(info, PPAEAgregat, ppae_id, self.instant)
+
+
+async def _charger_au(
+    info: Ctx, type_agregat: type[A], agregat_id: UUID | None, instant: datetime | None
+) -> A | None:
+    """R21: within etatAu, every nested object as recorded at the same instant."""
+    ctx = info.context
+    if instant is None or agregat_id is None:
+        return await ctx.charger(type_agregat, agregat_id)
+    try:
+        return await en_thread(
+            audit.etat_au, ctx.service.app, ctx.commande(), type_agregat, agregat_id, instant
+        )
+    except NonTrouve:
+        return None
 
 
 def _fait(f: audit.Fait) -> FaitHistorique:
@@ -407,10 +416,13 @@ class PPAE(Node):
     motif_arret: MotifArret | None
     avertissements: list[Avertissement]
     rendez_vous: list[RendezVous]
+    instant: strawberry.Private[datetime | None] = None
+    """Set when this is the PPAE as recorded at that instant (within etatAu)."""
 
     @classmethod
-    def de(cls, p: PPAEAgregat) -> PPAE:
+    def de(cls, p: PPAEAgregat, instant: datetime | None = None) -> PPAE:
         return cls(
+            instant=instant,
             id=strawberry.ID(encoder_id("PPAE", p.id)),
             agregat=p,
             version=p.version,
@@ -433,18 +445,18 @@ class PPAE(Node):
 
     @strawberry.field
     async def dossier(self, info: Ctx) -> Dossier:
-        dossier = await info.context.charger(DossierAgregat, self.agregat.dossier_id)
-        assert dossier is not None, "a PPAE's dossier is in the same ML"
-        return Dossier.de(dossier)
+        dossier = await _charger_au(info, DossierAgregat, self.agregat.dossier_id, self.instant)
+        assert dossier is not None, "a PPAE's dossier is in the same ML, and older than it"
+        return Dossier.de(dossier, self.instant)
 
     @strawberry.field
     async def affectation(self, info: Ctx) -> Affectation | None:
-        a = await info.context.charger(AffectationAgregat, self.agregat.affectation_id)
+        a = await _charger_au(info, AffectationAgregat, self.agregat.affectation_id, self.instant)
         return Affectation.de(a) if a else None
 
     @strawberry.field(description="R8: what the PPAE still needs to become EN_COURS.")
     async def conditions_entree(self, info: Ctx) -> ConditionsEntree:
-        dossier = await info.context.charger(DossierAgregat, self.agregat.dossier_id)
+        dossier = await _charger_au(info, DossierAgregat, self.agregat.dossier_id, self.instant)
         justifie = bool(dossier and dossier.justifie)
         c = self.agregat.conditions(justifie, dossier.entretiens() if dossier else [])
         return ConditionsEntree(
@@ -464,6 +476,10 @@ class Affectation(Node):
     statut: StatutAffectation
     motif_refus: MotifRefus | None
     liste: ListeCotraitance | None
+    conflits: int = strawberry.field(
+        description="R1: contents received later under the same id with other data, kept "
+        "for review; decide and match knowing the DUDE sent something else since."
+    )
 
     @classmethod
     def de(cls, a: AffectationAgregat) -> Affectation:
@@ -479,6 +495,7 @@ class Affectation(Node):
             statut=a.statut,
             motif_refus=a.motif_refus,
             liste=a.liste,
+            conflits=len(a.conflits),
         )
 
     @strawberry.field
