@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime
-from typing import Any, TypeVar
+from typing import TypeVar
 from uuid import UUID
 
 import strawberry
@@ -16,6 +16,7 @@ from api.enums import RoleApi, role_api
 from api.erreurs import entree_invalide
 from api.ids import decoder_curseur, encoder_curseur, encoder_id, verifier_first
 from application import audit
+from application.transcodage import en_json
 from domain import valeurs
 from domain.affectation import Affectation as AffectationAgregat
 from domain.affectation import suggestions_refus
@@ -40,7 +41,6 @@ from domain.valeurs import (
 
 Ctx = Info[ContexteRequete, None]
 A = TypeVar("A", bound=Aggregate)
-EFFACE = "[effacé]"
 
 
 @strawberry.interface
@@ -90,9 +90,8 @@ class Identite:
     email: str | None
 
     @classmethod
-    def de(cls, i: valeurs.Identite, efface: bool = False) -> Identite:
-        if efface:
-            i = valeurs.Identite(EFFACE, EFFACE, date(1900, 1, 1))
+    def de(cls, i: valeurs.Identite) -> Identite:
+        """A deleted dossier's identity reads as erased already (crypto-shredding, R20)."""
         return cls(
             nom=i.nom,
             nom_usage=i.nom_usage,
@@ -220,13 +219,13 @@ class Dossier(Node):
     @strawberry.field
     def identite(self, info: Ctx) -> Identite:
         info.context.dossiers_lus.add(self.agregat.id)
-        return Identite.de(self.agregat.identite, efface=self.agregat.supprime)
+        return Identite.de(self.agregat.identite)
 
     @strawberry.field
     def identifiant_pe(self, info: Ctx) -> str | None:
         """A direct identifier of the youth: its reads are logged like the identity's (R23)."""
         info.context.dossiers_lus.add(self.agregat.id)
-        return None if self.agregat.supprime else self.agregat.identifiant_pe
+        return self.agregat.identifiant_pe  # None once shredded (R20)
 
     @strawberry.field(description="The counselor of the open PPAE, or of the latest one.")
     async def conseiller(self, info: Ctx) -> Conseiller | None:
@@ -372,18 +371,8 @@ def _fait(f: audit.Fait) -> FaitHistorique:
         date_effet=f.date_effet,
         acteur=f.acteur,
         role=role_api(f.role),
-        donnees=json.dumps(f.donnees, default=_json, ensure_ascii=False, sort_keys=True),
+        donnees=json.dumps(f.donnees, default=en_json, ensure_ascii=False, sort_keys=True),
     )
-
-
-def _json(valeur: Any) -> Any:
-    if hasattr(valeur, "value"):
-        return valeur.value
-    if hasattr(valeur, "__dataclass_fields__"):
-        return {k: getattr(valeur, k) for k in valeur.__dataclass_fields__}
-    if isinstance(valeur, date | datetime):
-        return valeur.isoformat()
-    return str(valeur)
 
 
 @strawberry.type

@@ -19,7 +19,7 @@ from application.contexte import (
     Resultat,
 )
 from application.horloge import Horloge, HorlogeSysteme
-from application.transcodage import enregistrer_transcodages
+from application.transcodage import en_json, enregistrer_transcodages
 from domain.affectation import Affectation
 from domain.dossier import Dossier
 from domain.erreurs import CleIdempotenceReutilisee, ConflitVersion, NonTrouve
@@ -187,13 +187,5 @@ def _uniques(agregats: Sequence[Aggregate]) -> list[Aggregate]:
 
 
 def _empreinte(entree: dict[str, Any]) -> str:
-    texte = json.dumps(entree, default=_en_texte, sort_keys=True)
+    texte = json.dumps(entree, default=en_json, sort_keys=True)
     return hashlib.sha256(texte.encode()).hexdigest()
-
-
-def _en_texte(valeur: Any) -> Any:
-    if hasattr(valeur, "value"):
-        return valeur.value
-    if hasattr(valeur, "__dataclass_fields__"):
-        return {k: getattr(valeur, k) for k in valeur.__dataclass_fields__}
-    return str(valeur)

@@ -55,6 +55,17 @@ class DataclassAsDict(Transcoding):
         return self.type(**data)
 
 
+def en_json(valeur: Any) -> Any:
+    """``json.dumps(default=...)`` for what events hold: enums, value objects, dates."""
+    if isinstance(valeur, Enum):
+        return valeur.value
+    if dataclasses.is_dataclass(valeur) and not isinstance(valeur, type):
+        return {f.name: getattr(valeur, f.name) for f in dataclasses.fields(valeur)}
+    if isinstance(valeur, date):
+        return valeur.isoformat()
+    return str(valeur)
+
+
 def enregistrer_transcodages(transcoder: JSONTranscoder, *autres: type) -> None:
     transcoder.register(DateAsISO())
     for enum_type in ENUM_TYPES:
