@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -13,26 +12,28 @@ from uuid import uuid4
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
+from strawberry.types.unset import UnsetType
 
 from api.auth import Authentificateur, FournisseurInjoignable, NonAuthentifie
 from api.contexte import ContexteRequete, JournalAcces, en_thread
 from api.erreurs import BAD_USER_INPUT, INTERNAL_SERVER_ERROR, UNAUTHENTICATED, formater, journal
+from api.reglages import ReglagesApi
 from api.schema import construire_schema
-from application.settings import Settings
+from api.service import ServiceApi
 from domain.valeurs import Acteur, Role
-from projections.service import Service, demarrer
 
 TAILLE_CORPS_MAX = 64 * 1024
 CLE_ACTEUR = "cotraitance.acteur"
 CLE_REQUETE = "cotraitance.request_id"
 REQUEST_ID_VALIDE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
-ANONYME = Acteur("anonyme", Role.INTEGRATEUR, "")
-"""Only the GraphiQL page is served without a token; it reads nothing (no ML, feed role)."""
+ANONYME = Acteur("anonyme", Role.ANONYME, "")
+"""Before authentication (the GraphiQL page, a WebSocket before connection_init): no right."""
 
 
 def erreur_http(statut: int, code: str, message: str, request_id: str) -> JSONResponse:
@@ -43,22 +44,45 @@ def erreur_http(statut: int, code: str, message: str, request_id: str) -> JSONRe
 
 
 class VueGraphQL(GraphQL[ContexteRequete, None]):
-    def __init__(self, service: Service, journal_acces: JournalAcces, settings: Settings) -> None:
+    def __init__(
+        self,
+        service: ServiceApi,
+        journal_acces: JournalAcces,
+        reglages: ReglagesApi,
+        auth: Authentificateur,
+    ) -> None:
         super().__init__(
-            construire_schema(settings.introspection, settings.field_suggestions),
-            graphql_ide="graphiql" if settings.graphiql else None,
+            construire_schema(reglages.introspection, reglages.suggestions),
+            graphql_ide="graphiql" if reglages.graphiql else None,
             allow_queries_via_get=False,
         )
         self.service = service
         self.journal_acces = journal_acces
+        self.auth = auth
 
     async def get_context(self, request: Any, response: Any) -> ContexteRequete:
+        scope = request.scope
+        if CLE_REQUETE not in scope:  # a WebSocket: the guard only sees HTTP requests
+            scope[CLE_REQUETE] = uuid4().hex
         return ContexteRequete(
-            acteur=request.scope.get(CLE_ACTEUR, ANONYME),
+            acteur=scope.get(CLE_ACTEUR, ANONYME),
             service=self.service,
             journal=self.journal_acces,
-            request_id=request.scope[CLE_REQUETE],
+            request_id=scope[CLE_REQUETE],
         )
+
+    async def on_ws_connect(self, context: ContexteRequete) -> UnsetType | dict[str, object] | None:
+        """R23 on WebSockets: the token comes in connection_init's payload
+        (``{"Authorization": "Bearer …"}``); without a valid one the connection is closed."""
+        params = context.connection_params if isinstance(context.connection_params, dict) else {}
+        autorisation = params.get("Authorization") or params.get("authorization")
+        try:
+            context.acteur = await en_thread(
+                self.auth.acteur, autorisation if isinstance(autorisation, str) else None
+            )
+        except (NonAuthentifie, FournisseurInjoignable):
+            raise ConnectionRejectionError() from None
+        return await super().on_ws_connect(context)
 
     async def process_result(self, request: Any, result: ExecutionResult) -> GraphQLHTTPResponse:
         sortie: GraphQLHTTPResponse = {"data": result.data}
@@ -190,48 +214,52 @@ async def _lire_corps(receive: Receive, maximum: int) -> bytes | None:
     return b"".join(morceaux)
 
 
-def creer_app(settings: Settings, service: Service | None = None) -> Starlette:
-    service = service or demarrer(settings)
-    journal_acces = JournalAcces(settings.access_log)
-    vue = VueGraphQL(service, journal_acces, settings)
-    garde = Garde(vue, Authentificateur(settings), settings.graphiql)
-
-    arret = threading.Event()
-    fil_projections = threading.Thread(
-        target=service.projecteur.executer, args=(arret,), name="projections", daemon=True
-    )
+def creer_app(service: ServiceApi, reglages: ReglagesApi) -> Starlette:
+    """The web process around a service built by the composition root."""
+    reglages.verifier()
+    auth = Authentificateur(reglages.auth)
+    journal_acces = JournalAcces(reglages.journal_acces)
+    vue = VueGraphQL(service, journal_acces, reglages, auth)
+    garde = Garde(vue, auth, reglages.graphiql)
 
     @asynccontextmanager
     async def cycle_de_vie(_: Starlette) -> AsyncIterator[None]:
-        fil_projections.start()
+        service.demarrer()
         try:
             yield
         finally:
-            arret.set()
-            await en_thread(fil_projections.join, 10)
+            await en_thread(service.arreter)
             journal_acces.close()
-            service.close()
 
     async def sante(request: Request) -> Response:
         try:
-            etats = await en_thread(service.projecteur.etats)
+            etat = await en_thread(service.sante)
         except Exception:
             journal.exception("health check failed")
             return JSONResponse({"status": "indisponible"}, status_code=503)
-        echec = service.projecteur.en_echec
-        arrete = not fil_projections.is_alive()
-        corps = {
-            "status": "degrade" if echec or arrete else "ok",
-            "projections": {e.nom: {"position": e.position, "retard": e.retard} for e in etats},
-            **({"erreurProjections": echec} if echec else {}),
+        corps: dict[str, Any] = {
+            "status": "ok" if etat.ok else "degrade",
+            "projections": {
+                nom: {"position": position, "retard": retard, **_echec(etat.echecs, nom)}
+                for nom, (position, retard) in etat.positions.items()
+            },
         }
-        statut = 503 if echec or arrete else 200
+        if etat.echecs:
+            corps["processeursArretes"] = sorted(etat.echecs)
+        if etat.panne:
+            corps["erreurProjections"] = etat.panne
+        statut = 200 if etat.ok else 503
         return Response(json.dumps(corps), status_code=statut, media_type="application/json")
 
     return Starlette(
         routes=[
             Route("/health", sante, methods=["GET"]),
             Route("/graphql", garde, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", vue),
         ],
         lifespan=cycle_de_vie,
     )
+
+
+def _echec(echecs: dict[str, str], nom: str) -> dict[str, str]:
+    return {"echec": echecs[nom]} if nom in echecs else {}

@@ -3,20 +3,18 @@ Prod: RS256/ES256 tokens checked against the provider's JWKS, issuer, audience a
 
 from __future__ import annotations
 
-import secrets
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import jwt
 
-from application.settings import Settings
+from api.reglages import ConfigurationInvalide, ReglagesAuth
 from domain.valeurs import Acteur, Role
 
 DEV_ISSUER = "cotraitance-dev"
 DEV_AUDIENCE = "cotraitance"
 ALGORITHMES_PROD = ["RS256", "ES256"]
-ROLES_JETON = {r.value: r for r in Role if r is not Role.SYSTEME}
+ROLES_JETON = {r.value: r for r in Role if r not in (Role.SYSTEME, Role.ANONYME)}
 
 
 class NonAuthentifie(Exception):
@@ -25,18 +23,6 @@ class NonAuthentifie(Exception):
 
 class FournisseurInjoignable(Exception):
     """The identity provider's keys cannot be fetched: the token may well be valid (503)."""
-
-
-def secret_dev(settings: Settings) -> str:
-    """The dev issuer's key: configured, or made once and kept under the var directory."""
-    if settings.jwt_secret:
-        return settings.jwt_secret
-    chemin = Path(settings.var_dir) / "dev-jwt-secret"
-    if not chemin.exists():
-        chemin.parent.mkdir(parents=True, exist_ok=True)
-        chemin.write_text(secrets.token_urlsafe(32), encoding="utf-8")
-        chemin.chmod(0o600)
-    return chemin.read_text(encoding="utf-8").strip()
 
 
 def emettre_jeton_dev(
@@ -56,19 +42,22 @@ def emettre_jeton_dev(
 
 
 class Authentificateur:
-    def __init__(self, settings: Settings) -> None:
-        self.prod = settings.est_prod
+    def __init__(self, reglages: ReglagesAuth) -> None:
+        self.prod = reglages.prod
         if self.prod:
-            settings.verifier()
+            if not (reglages.jwks_url and reglages.issuer and reglages.audience):
+                raise ConfigurationInvalide("prod needs the identity provider's settings")
             # The key set is cached for 5 minutes; a key the provider withdraws stops working
             # then (no per-key cache that would keep it for the life of the process).
             self._jwks = jwt.PyJWKClient(
-                str(settings.oidc_jwks_url), cache_jwk_set=True, lifespan=300, timeout=5
+                reglages.jwks_url, cache_jwk_set=True, lifespan=300, timeout=5
             )
-            self._issuer = str(settings.oidc_issuer)
-            self._audience = str(settings.oidc_audience)
+            self._issuer = reglages.issuer
+            self._audience = reglages.audience
         else:
-            self._secret = secret_dev(settings)
+            if not reglages.secret_dev:
+                raise ConfigurationInvalide("dev needs the dev issuer's key")
+            self._secret = reglages.secret_dev
 
     def acteur(self, autorisation: str | None) -> Acteur:
         """The actor of an ``Authorization`` header value. Blocking (JWKS): call off the loop."""

@@ -18,13 +18,14 @@ from eventsourcing.domain import Aggregate
 from strawberry.dataloader import DataLoader
 
 from api.erreurs import interdit
+from api.service import ServiceApi
 from application.contexte import Contexte
 from application.lecture import charger_plusieurs
+from domain.acces import Capacite, autorise, visible
 from domain.dossier import Dossier
 from domain.mission_locale import MissionLocale
 from domain.ppae import PPAE
-from domain.valeurs import Acteur, Role
-from projections.service import Service
+from domain.valeurs import Acteur
 
 T = TypeVar("T")
 A = TypeVar("A", bound=Aggregate)
@@ -72,9 +73,11 @@ async def en_thread(fonction: Callable[..., T], *args: Any, **kwargs: Any) -> T:
 @dataclass
 class ContexteRequete:
     acteur: Acteur
-    service: Service
+    service: ServiceApi
     journal: JournalAcces
     request_id: str
+    connection_params: dict[str, Any] | None = None
+    """A WebSocket's connection_init payload (where its token is)."""
     dossiers_lus: set[UUID] = field(default_factory=set)
     affectations_lues: set[UUID] = field(default_factory=set)
     correlation_id: str = field(default_factory=lambda: uuid4().hex)
@@ -92,12 +95,12 @@ class ContexteRequete:
         )
 
     def exiger_lecture(self) -> None:
-        """R23: INTEGRATEUR reads the public feed only."""
-        if self.acteur.role is Role.INTEGRATEUR:
-            raise interdit("Le rôle INTEGRATEUR ne lit que le flux d'événements publics.")
+        """R23: INTEGRATEUR reads the public feed only; without a token, nothing."""
+        if not autorise(self.acteur, Capacite.LIRE):
+            raise interdit(f"Le rôle {self.acteur.role.value} ne permet pas cette lecture.")
 
     def exiger_audit(self) -> None:
-        if self.acteur.role not in (Role.AUDITEUR, Role.ADMIN):
+        if not autorise(self.acteur, Capacite.AUDITER):
             raise interdit("L'historique est réservé aux rôles AUDITEUR et ADMIN.")
 
     async def charger(self, type_agregat: type[A], agregat_id: UUID | None) -> A | None:
@@ -107,19 +110,13 @@ class ContexteRequete:
         agregat = self.service.cache.obtenir(agregat_id) if self.service.cache_actif else None
         if agregat is None:
             agregat = await self.agregats.load(agregat_id)
-        if not isinstance(agregat, type_agregat):
-            return None
-        if getattr(agregat, "code_ml", None) != self.acteur.code_ml:
+        if not isinstance(agregat, type_agregat) or not visible(self.acteur, agregat):
             return None
         return agregat
 
     async def charger_plusieurs(self, type_agregat: type[A], ids: list[UUID]) -> list[A]:
         agregats = await self.agregats.load_many(ids)
-        return [
-            a
-            for a in agregats
-            if isinstance(a, type_agregat) and getattr(a, "code_ml", None) == self.acteur.code_ml
-        ]
+        return [a for a in agregats if isinstance(a, type_agregat) and visible(self.acteur, a)]
 
     async def mission_locale(self) -> MissionLocale | None:
         return await self.missions_locales.load(self.acteur.code_ml)
@@ -159,8 +156,7 @@ class ContexteRequete:
 
 def _voisins(agregat: Aggregate) -> list[UUID]:
     if isinstance(agregat, Dossier):
-        courant = agregat.ppae_ouvert or (agregat.ppae_ids[-1] if agregat.ppae_ids else None)
-        return [courant] if courant else []
+        return [agregat.ppae_courant] if agregat.ppae_courant else []
     if isinstance(agregat, PPAE):
         return [agregat.dossier_id]
     return []

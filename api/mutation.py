@@ -44,7 +44,6 @@ from domain.erreurs import ErreurMetier, NonTrouve
 from domain.ppae import PPAE as PPAEAgregat  # noqa: N811
 from domain.valeurs import Identite
 
-ATTENTE_PROJECTIONS = 2.0
 Commande = Callable[[Contexte], Resultat]
 
 
@@ -75,10 +74,7 @@ async def _executer(info: Ctx, commande: Commande, cle: str | None) -> Resultat 
 
 async def _attendre_projections(ctx: ContexteRequete) -> None:
     """Read-your-writes: the next list query sees what this mutation recorded."""
-    projecteur = ctx.service.projecteur
-    if projecteur.en_continu and projecteur.en_echec is None:
-        position = await en_thread(ctx.service.app.recorder.max_notification_id)
-        await en_thread(projecteur.attendre, position or 0, ATTENTE_PROJECTIONS)
+    await en_thread(ctx.service.attendre_lectures)
 
 
 async def _dossier(ctx: ContexteRequete, i: UUID | None) -> Dossier | None:
@@ -147,22 +143,21 @@ def _app(info: Ctx) -> Cotraitance:
 class Mutation:
     @strawberry.mutation
     async def creer_dossier(self, info: Ctx, input: CreerDossierInput) -> CreerDossierPayload:
-        identite = Identite(
-            nom=input.nom.strip(),
-            prenoms=input.prenoms.strip(),
-            date_naissance=input.date_naissance,
-            nom_usage=input.nom_usage,
-            sexe=input.sexe,
-            commune_insee=input.commune_insee,
-            code_postal=input.code_postal,
-            telephone=input.telephone,
-            email=input.email,
-        )
-        r = await _executer(
-            info,
-            lambda c: _app(info).creer_dossier(c, identite, input.identifiant_pe),
-            input.cle_idempotence,
-        )
+        def commande(c: Contexte) -> Resultat:
+            identite = Identite(
+                nom=input.nom,
+                prenoms=input.prenoms,
+                date_naissance=input.date_naissance,
+                nom_usage=input.nom_usage,
+                sexe=input.sexe,
+                commune_insee=input.commune_insee,
+                code_postal=input.code_postal,
+                telephone=input.telephone,
+                email=input.email,
+            )
+            return _app(info).creer_dossier(c, identite, input.identifiant_pe)
+
+        r = await _executer(info, commande, input.cle_idempotence)
         if isinstance(r, list):
             return CreerDossierPayload(erreurs=r)
         return CreerDossierPayload(dossier=await _dossier(info.context, r.dossier_id))

@@ -99,7 +99,7 @@ async def _page(
     apres = (str(curseur[0]), str(curseur[1])) if curseur else None
 
     def lecture() -> Page:
-        with ctx.service.stockage.lecture() as cur:
+        with ctx.service.lecture() as cur:
             return lire(cur, apres, limite)
 
     page = await en_thread(lecture)

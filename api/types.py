@@ -16,7 +16,7 @@ from api.enums import RoleApi, role_api
 from api.erreurs import entree_invalide
 from api.ids import decoder_curseur, encoder_curseur, encoder_id, verifier_first
 from application import audit
-from application.transcodage import en_json
+from application.magasin.transcodage import en_json
 from domain import valeurs
 from domain.affectation import Affectation as AffectationAgregat
 from domain.affectation import suggestions_refus
@@ -337,8 +337,7 @@ class Dossier(Node):
         return Dossier.de(passe, instant)
 
     async def _dernier_ppae(self, info: Ctx) -> PPAEAgregat | None:
-        ids = self.agregat.ppae_ids
-        cible = self.agregat.ppae_ouvert or (ids[-1] if ids else None)
+        cible = self.agregat.ppae_courant
         if self.instant is not None and cible is not None:
             return await self._ppae_au(info, cible)
         return await info.context.charger(PPAEAgregat, cible)

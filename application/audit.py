@@ -7,8 +7,10 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-from application.contexte import ROLES_AUDIT, Contexte
-from application.service import A, Cotraitance
+from application.base import A, ApplicationBase
+from application.contexte import Contexte
+from application.magasin.adaptateur import CLE_META, MagasinEvenements
+from domain.acces import Capacite, exiger
 from domain.dossier import Dossier
 from domain.erreurs import NonTrouve
 from domain.ppae import PPAE
@@ -19,7 +21,7 @@ CHAMPS_TECHNIQUES = {
     "originator_version",
     "timestamp",
     "originator_topic",
-    "_meta",
+    CLE_META,
 }
 
 
@@ -39,9 +41,9 @@ class Fait:
     donnees: dict[str, Any]
 
 
-def historique(app: Cotraitance, ctx: Contexte, dossier_id: UUID) -> list[Fait]:
+def historique(app: ApplicationBase, ctx: Contexte, dossier_id: UUID) -> list[Fait]:
     """The dossier's events, its PPAE's and their affectations', in recorded order."""
-    ctx.exiger(ROLES_AUDIT)
+    exiger(ctx.acteur, Capacite.AUDITER)
     dossier = app.charger(ctx, Dossier, dossier_id)
     ids: list[UUID] = [dossier_id]
     for ppae_id in dossier.ppae_ids:
@@ -55,10 +57,10 @@ def historique(app: Cotraitance, ctx: Contexte, dossier_id: UUID) -> list[Fait]:
 
 
 def etat_au(
-    app: Cotraitance, ctx: Contexte, type_agregat: type[A], agregat_id: UUID, instant: datetime
+    app: ApplicationBase, ctx: Contexte, type_agregat: type[A], agregat_id: UUID, instant: datetime
 ) -> A:
     """The aggregate replayed from the events recorded up to ``instant`` (inclusive)."""
-    ctx.exiger(ROLES_AUDIT)
+    exiger(ctx.acteur, Capacite.AUDITER)
     app.charger(ctx, type_agregat, agregat_id)
     recorded: list[Any] = list(app.events.get(agregat_id))
     versions = [e.originator_version for e in recorded if e.timestamp <= instant]
@@ -69,8 +71,8 @@ def etat_au(
 
 
 def _fait(position: int, evenement: Any) -> Fait:
-    etat = dict(vars(evenement))
-    meta: dict[str, Any] = etat.get("_meta") or {}
+    etat = MagasinEvenements.attributs(evenement)
+    meta = MagasinEvenements.metadonnees(evenement)
     return Fait(
         position=position,
         agregat_id=evenement.originator_id,

@@ -1,11 +1,11 @@
-"""What every command of the application shares: tenancy, idempotency keys, expected versions,
-R21 metadata and one atomic save of every aggregate a rule spans."""
+"""The event-sourced application: runs commands (values, see ``commandes/``) with their
+capability check, idempotency key, R21 metadata and one atomic save of every aggregate a rule
+spans; reads aggregates with tenancy."""
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any, TypeVar
 from uuid import UUID
 
@@ -13,162 +13,153 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, JSONTranscoder, Mapper
 
-from application.chiffrement import Coffre, MapperEffacable
-from application.contexte import (
-    Contexte,
-    Resultat,
-)
+from application.commandes.base import Commande, Monde
+from application.contexte import Contexte, Resultat
 from application.horloge import Horloge, HorlogeSysteme
-from application.transcodage import en_json, enregistrer_transcodages
-from domain.affectation import Affectation
-from domain.dossier import Dossier
-from domain.erreurs import CleIdempotenceReutilisee, ConflitVersion, NonTrouve
+from application.magasin.adaptateur import MagasinEvenements
+from application.magasin.chiffrement import Coffre, MapperEffacable
+from application.magasin.transcodage import enregistrer_transcodages
+from application.ports import Ports
+from domain.acces import exiger
+from domain.erreurs import CleIdempotenceReutilisee, ConflitVersion
 from domain.idempotence import CleIdempotence
 from domain.mission_locale import MissionLocale
-from domain.ppae import PPAE
 from domain.regles import Regles
-from domain.valeurs import (
-    StatutPpae,
-)
 
 A = TypeVar("A", bound=Aggregate)
-FluxTransmis = Callable[[Dossier, Sequence[PPAE]], bool]
-
-LIBELLES = {Dossier: "Dossier", PPAE: "PPAE", Affectation: "Affectation"}
-CHAMPS = {Dossier: "dossierId", PPAE: "ppaeId", Affectation: "affectationId"}
-"""The input field that names an aggregate of that type, for NON_TROUVE (R24)."""
+Ecouteur = Callable[[Sequence[Aggregate]], None]
 
 
-def flux_deduits_de_l_historique(dossier: Dossier, ppaes: Sequence[PPAE]) -> bool:
-    """R13/R20: flows exist once a PPAE ran, or when an early stop was sent to the DUDE."""
-    return any(
-        p.statut in (StatutPpae.EN_COURS, StatutPpae.TERMINE) or p.motif_arret for p in ppaes
-    )
+@dataclass(frozen=True)
+class Simulation:
+    """A decision run without saving (a dry run): its result and the events it would record."""
+
+    resultat: Resultat
+    evenements: list[Any]
 
 
 class ApplicationBase(Application[UUID]):
-    """The machinery every command shares: loading with tenancy, idempotency, atomic save."""
-
     def __init__(
         self,
         env: dict[str, str] | None = None,
+        *,
+        ports: Ports,
         horloge: Horloge | None = None,
         regles: Regles | None = None,
-        flux_transmis: FluxTransmis = flux_deduits_de_l_historique,
     ) -> None:
         super().__init__(env)
-        self.coffre = Coffre(getattr(self.recorder, "datastore"))  # noqa: B009
-        assert isinstance(self.mapper, MapperEffacable)
-        self.mapper.coffre = self.coffre
+        if not isinstance(self.mapper, MapperEffacable):
+            raise TypeError("personal data must go through the personal-data mapper (R20)")
+        self.magasin.attacher(self.recorder)
+        self.ports = ports
         self.horloge = horloge or HorlogeSysteme()
         self.regles = regles or Regles()
-        self.flux_transmis = flux_transmis
-        self.ecouteurs: list[Callable[[set[UUID]], None]] = []
-        """Told which aggregates this process just saved (the web process's read cache)."""
+        self.ecouteurs: list[Ecouteur] = []
+        """Told which aggregates this process just saved (the read cache, tests)."""
 
     def construct_mapper(self) -> Mapper[UUID]:
-        return MapperEffacable(self.construct_transcoder())
+        # Built before the recorder: the key vault reaches the store through the factory.
+        self.magasin = MagasinEvenements(self.factory)
+        self.coffre = Coffre(self.magasin)
+        return MapperEffacable(self.construct_transcoder(), self.coffre)
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
-        enregistrer_transcodages(transcoder, Resultat)
+        enregistrer_transcodages(transcoder)
 
-    def charger(self, ctx: Contexte, type_agregat: type[A], agregat_id: UUID) -> A:
-        """An aggregate of the actor's ML; another ML's is indistinguishable from a missing one."""
-        return self._charger(ctx, type_agregat, agregat_id)
+    # ------------------------------------------------------------------ commands
 
-    def mission_locale(self, code: str) -> MissionLocale | None:
-        return self._optionnel(MissionLocale, MissionLocale.create_id(code))
-
-    # ------------------------------------------------------------------ machinery
-
-    def _evaluer_entree(self, ctx: Contexte, dossier: Dossier) -> list[Aggregate]:
-        if dossier.ppae_ouvert is None:
-            return []
-        ppae = self._charger(ctx, PPAE, dossier.ppae_ouvert)
-        return [ppae] if ppae.evaluer_entree(dossier.justifie, dossier.entretiens()) else []
-
-    def _optionnel(self, type_agregat: type[A], agregat_id: UUID) -> A | None:
-        try:
-            agregat: Aggregate = self.repository.get(agregat_id)
-        except AggregateNotFoundError:
-            return None
-        return agregat if isinstance(agregat, type_agregat) else None
-
-    def _charger(
-        self,
-        ctx: Contexte,
-        type_agregat: type[A],
-        agregat_id: UUID,
-        version_attendue: int | None = None,
-        champ: str | None = None,
-    ) -> A:
-        agregat = self._optionnel(type_agregat, agregat_id)
-        if agregat is None or getattr(agregat, "code_ml", None) != ctx.acteur.code_ml:
-            libelle = LIBELLES.get(type_agregat, type_agregat.__name__)
-            raise NonTrouve(f"{libelle} introuvable.", champ or CHAMPS.get(type_agregat))
-        if version_attendue is not None and agregat.version != version_attendue:
-            raise ConflitVersion(
-                f"{LIBELLES.get(type_agregat, '')} modifié entre-temps (version "
-                f"{agregat.version}, attendue {version_attendue}) : rechargez-le puis réessayez."
-            )
-        return agregat
-
-    def _executer(
-        self,
-        ctx: Contexte,
-        commande: str,
-        entree: dict[str, Any],
-        roles: frozenset[Any],
-        decider: Callable[[], tuple[list[Aggregate], Resultat]],
-    ) -> Resultat:
-        ctx.exiger(roles)
+    def executer(self, ctx: Contexte, commande: Commande) -> Resultat:
+        """Decides, then saves every aggregate the decision changed in one atomic save."""
+        exiger(ctx.acteur, commande.capacite)
         if not ctx.cle_idempotence:
-            modifies, resultat = decider()
-            self._enregistrer(ctx, modifies)
+            monde = self._monde(ctx)
+            resultat = commande.decider(monde)
+            self._sauver(ctx, monde.modifies())
+            self._effets(monde)
             return resultat
         # A key is the client's: scoped to its user and ML, and to the command.
         portee = f"{ctx.acteur.code_ml}:{ctx.acteur.sub}"
-        cle_id = CleIdempotence.create_id(portee, commande, ctx.cle_idempotence)
-        empreinte = _empreinte(entree)
+        cle_id = CleIdempotence.create_id(portee, commande.nom_commande, ctx.cle_idempotence)
+        empreinte = commande.empreinte()
         deja = self._rejouer(cle_id, empreinte)
         if deja is not None:
             return deja
-        modifies, resultat = decider()
+        monde = self._monde(ctx)
+        resultat = commande.decider(monde)
         cle = CleIdempotence(
             portee=portee,
-            commande=commande,
+            commande=commande.nom_commande,
             cle=ctx.cle_idempotence,
             empreinte=empreinte,
-            resultat=resultat,  # type: ignore[arg-type]
+            resultat=resultat.enregistrement(),
         )
         try:
-            self._enregistrer(ctx, [*modifies, cle])
+            self._sauver(ctx, [*monde.modifies(), cle])
         except ConflitVersion:
             # The same key sent twice at once: the first one's result, not a conflict.
             deja = self._rejouer(cle_id, empreinte)
             if deja is None:
                 raise
             return deja
+        self._effets(monde)
         return resultat
 
-    def _rejouer(self, cle_id: UUID, empreinte: str) -> Resultat | None:
-        deja = self._optionnel(CleIdempotence, cle_id)
-        if deja is None:
+    def simuler(self, ctx: Contexte, commande: Commande) -> Simulation:
+        """The decision and the events it would record; nothing is saved."""
+        exiger(ctx.acteur, commande.capacite)
+        monde = self._monde(ctx)
+        resultat = commande.decider(monde)
+        evenements = [e for a in monde.modifies() for e in a.collect_events()]
+        return Simulation(resultat, evenements)
+
+    # ------------------------------------------------------------------ reads
+
+    def charger(self, ctx: Contexte, type_agregat: type[A], agregat_id: UUID) -> A:
+        """An aggregate of the actor's ML; another ML's is indistinguishable from a missing one."""
+        return self._monde(ctx).charger(type_agregat, agregat_id)
+
+    def mission_locale(self, code: str) -> MissionLocale | None:
+        agregat = self._lire(MissionLocale.create_id(code))
+        return agregat if isinstance(agregat, MissionLocale) else None
+
+    # ------------------------------------------------------------------ machinery
+
+    def _monde(self, ctx: Contexte) -> Monde:
+        return Monde(
+            ctx.acteur,
+            self._lire,
+            self.horloge.aujourdhui(),
+            self.regles,
+            self.ports,
+            self.coffre.detruire,
+        )
+
+    def _lire(self, agregat_id: UUID) -> Aggregate | None:
+        try:
+            agregat: Aggregate = self.repository.get(agregat_id)
+        except AggregateNotFoundError:
             return None
-        if deja.empreinte != empreinte:
+        return agregat
+
+    def _rejouer(self, cle_id: UUID, empreinte: str) -> Resultat | None:
+        deja = self._lire(cle_id)
+        if not isinstance(deja, CleIdempotence):
+            return None
+        # A key recorded before fingerprints were versioned cannot be compared: its result
+        # is replayed (a client retrying across the upgrade gets its first answer).
+        if deja.empreinte != empreinte and ":" in deja.empreinte:
             raise CleIdempotenceReutilisee(
                 "Cette clé d'idempotence a déjà servi pour une autre saisie.", "cleIdempotence"
             )
-        resultat: Resultat = deja.resultat  # type: ignore[assignment]
-        return resultat
+        return Resultat.rejoue(deja.resultat)
 
-    def _enregistrer(self, ctx: Contexte, agregats: Sequence[Aggregate]) -> None:
+    def _sauver(self, ctx: Contexte, agregats: Sequence[Aggregate]) -> None:
         """One atomic save of every aggregate a rule spans, each event carrying R21 metadata."""
-        meta = ctx.metadonnees()
-        evenements = [e for a in _uniques(agregats) for e in a.collect_events()]
-        for evenement in evenements:
-            object.__setattr__(evenement, "_meta", meta)
+        evenements = [e for a in agregats for e in a.collect_events()]
+        if not evenements:
+            return
+        self.magasin.estampiller(evenements, ctx.metadonnees())
         try:
             self.save(*evenements)
         except IntegrityError:
@@ -176,16 +167,9 @@ class ApplicationBase(Application[UUID]):
                 "Une autre modification a été enregistrée en même temps : rechargez puis réessayez."
             ) from None
         for ecouteur in self.ecouteurs:
-            ecouteur({e.originator_id for e in evenements})
+            ecouteur(agregats)
 
-
-def _uniques(agregats: Sequence[Aggregate]) -> list[Aggregate]:
-    vus: dict[UUID, Aggregate] = {}
-    for a in agregats:
-        vus.setdefault(a.id, a)
-    return list(vus.values())
-
-
-def _empreinte(entree: dict[str, Any]) -> str:
-    texte = json.dumps(entree, default=en_json, sort_keys=True)
-    return hashlib.sha256(texte.encode()).hexdigest()
+    @staticmethod
+    def _effets(monde: Monde) -> None:
+        for effet in monde.effets:
+            effet()

@@ -1,4 +1,5 @@
-"""What every command carries besides its input: the actor, a correlation id, an idempotency key."""
+"""What every command carries besides its input (the actor, a correlation id, an idempotency
+key), and what it returns."""
 
 from __future__ import annotations
 
@@ -6,13 +7,9 @@ from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID, uuid4
 
-from domain.erreurs import NonAutorise
 from domain.valeurs import Acteur, Avertissement, Role
 
-ROLES_GESTION = frozenset({Role.GESTIONNAIRE, Role.ADMIN, Role.SYSTEME})
-ROLES_SUIVI = frozenset({Role.GESTIONNAIRE, Role.CONSEILLER, Role.ADMIN, Role.SYSTEME})
-ROLES_AUDIT = frozenset({Role.AUDITEUR, Role.ADMIN})
-ROLES_REFERENTIEL = frozenset({Role.ADMIN, Role.SYSTEME})
+VERSION_ENREGISTREMENT = 1
 
 
 @dataclass(frozen=True)
@@ -20,10 +17,6 @@ class Contexte:
     acteur: Acteur
     correlation_id: str = field(default_factory=lambda: uuid4().hex)
     cle_idempotence: str | None = None
-
-    def exiger(self, roles: frozenset[Role]) -> None:
-        if self.acteur.role not in roles:
-            raise NonAutorise(f"Le rôle {self.acteur.role.value} ne permet pas cette action.")
 
     def metadonnees(self) -> dict[str, Any]:
         meta: dict[str, Any] = {
@@ -39,7 +32,7 @@ class Contexte:
 
 @dataclass(frozen=True)
 class Resultat:
-    """What a command returns: ids and warnings, replayed as is for a repeated idempotency key."""
+    """What a command returns: ids and warnings, replayed for a repeated idempotency key."""
 
     dossier_id: UUID | None = None
     ppae_id: UUID | None = None
@@ -49,6 +42,50 @@ class Resultat:
     avertissements: list[Avertissement] = field(default_factory=list)
     issue: str | None = None
     """For intake and reference data: 'creee', 'modifiee', 'inchangee', 'conflit'…"""
+
+    def enregistrement(self) -> dict[str, Any]:
+        """What an idempotency key keeps of this result: a small versioned record of ids and
+        warnings, decoupled from this class (which may grow)."""
+        ids = {
+            "dossier": self.dossier_id,
+            "ppae": self.ppae_id,
+            "affectation": self.affectation_id,
+            "evenement": self.evenement_id,
+            "rendezVous": self.rendez_vous_id,
+        }
+        return {
+            "version": VERSION_ENREGISTREMENT,
+            "ids": {k: str(v) for k, v in ids.items() if v is not None},
+            "avertissements": [[a.code, a.message] for a in self.avertissements],
+        }
+
+    @classmethod
+    def rejoue(cls, enregistre: Any) -> Resultat:
+        """The result as an idempotency key recorded it (this version's record, or the whole
+        result that keys recorded before records were versioned)."""
+        if isinstance(enregistre, dict) and enregistre.get("version") == VERSION_ENREGISTREMENT:
+            ids: dict[str, str] = enregistre["ids"]
+            return cls(
+                dossier_id=_uuid(ids.get("dossier")),
+                ppae_id=_uuid(ids.get("ppae")),
+                affectation_id=_uuid(ids.get("affectation")),
+                evenement_id=ids.get("evenement"),
+                rendez_vous_id=ids.get("rendezVous"),
+                avertissements=[Avertissement(c, m) for c, m in enregistre["avertissements"]],
+            )
+        return cls(
+            dossier_id=enregistre.dossier_id,
+            ppae_id=enregistre.ppae_id,
+            affectation_id=enregistre.affectation_id,
+            evenement_id=enregistre.evenement_id,
+            rendez_vous_id=enregistre.rendez_vous_id,
+            avertissements=list(enregistre.avertissements),
+            issue=enregistre.issue,
+        )
+
+
+def _uuid(valeur: str | None) -> UUID | None:
+    return UUID(valeur) if valeur else None
 
 
 def systeme(code_ml: str, sub: str = "systeme") -> Contexte:

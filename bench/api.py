@@ -31,7 +31,7 @@ sys.path.insert(0, str(RACINE))
 import httpx2 as httpx  # noqa: E402
 import psycopg  # noqa: E402
 
-from application.persistance import base_depuis_url  # noqa: E402
+from application.magasin.persistance import base_depuis_url  # noqa: E402
 
 POSTGRES_URL = os.environ.get(
     "COTRAITANCE_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -49,10 +49,10 @@ def _serveur(args: argparse.Namespace) -> None:
     import uvicorn
 
     from api.app import creer_app
-    from application.settings import Settings
     from cotraitance.demo import charger_demo
+    from cotraitance.racine import construire, reglages_api
+    from cotraitance.settings import Settings
     from domain.affectation import Affectation
-    from projections.service import demarrer
 
     settings = Settings(
         database_url=args.url,
@@ -60,11 +60,16 @@ def _serveur(args: argparse.Namespace) -> None:
         var_dir=args.var,
         access_log=str(Path(args.var) / "acces.jsonl"),
     )
-    service = demarrer(settings)
+    service = construire(settings)
     charger_demo(service.app, service.app.horloge.aujourdhui())
     affectation = service.app.repository.get(Affectation.create_id("ML001", "DEMO-0010"))
     print(f"DOSSIER {affectation.dossier_id}", flush=True)
-    uvicorn.run(creer_app(settings, service), host="127.0.0.1", port=args.port, log_level="warning")
+    uvicorn.run(
+        creer_app(service, reglages_api(settings)),
+        host="127.0.0.1",
+        port=args.port,
+        log_level="warning",
+    )
 
 
 def _port_libre() -> int:

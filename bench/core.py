@@ -37,6 +37,8 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
+from cotraitance.racine import ports
+
 RACINE = Path(__file__).resolve().parent.parent
 if str(RACINE) not in sys.path:
     sys.path.insert(0, str(RACINE))
@@ -51,9 +53,11 @@ from psycopg import sql  # noqa: E402
 
 from application.contexte import Contexte, Resultat, systeme  # noqa: E402
 from application.horloge import HorlogeFixe  # noqa: E402
-from application.persistance import Base, base_depuis_url  # noqa: E402
+from application.magasin.persistance import Base, base_depuis_url  # noqa: E402
+from application.magasin.transcodage import enregistrer_transcodages  # noqa: E402
 from application.service import Cotraitance  # noqa: E402
-from application.transcodage import enregistrer_transcodages  # noqa: E402
+from application.traitement.runner import LOT, Runner  # noqa: E402
+from application.traitement.stockage import StockageVues  # noqa: E402
 from domain.affectation import DonneesAffectation  # noqa: E402
 from domain.valeurs import (  # noqa: E402
     Acteur,
@@ -66,8 +70,6 @@ from domain.valeurs import (  # noqa: E402
     TypeEvenement,
 )
 from projections.catalogue import toutes_les_vues  # noqa: E402
-from projections.runner import LOT, Projecteur  # noqa: E402
-from projections.stockage import StockageVues  # noqa: E402
 from projections.vue import VueTable  # noqa: E402
 
 POSTGRES_URL = os.environ.get(
@@ -133,7 +135,7 @@ def supprimer_schema(base: Base) -> None:
 
 
 def application(base: Base) -> Cotraitance:
-    app = Cotraitance(env=base.env, horloge=HorlogeFixe(AUJOURDHUI))
+    app = Cotraitance(env=base.env, ports=ports(), horloge=HorlogeFixe(AUJOURDHUI))
     if app.mission_locale(ML) is None:
         app.enregistrer_mission_locale(
             systeme(ML),
@@ -467,19 +469,19 @@ def travail_reconstruction() -> None:
     if not url:
         return
     base = base_depuis_url(url)
-    app = Cotraitance(env=base.env, horloge=HorlogeFixe(AUJOURDHUI))
+    app = Cotraitance(env=base.env, ports=ports(), horloge=HorlogeFixe(AUJOURDHUI))
     stockage = StockageVues(base)
     try:
-        projecteur = Projecteur(app, stockage, toutes_les_vues())
+        projecteur = Runner(app, stockage, toutes_les_vues())
         avant = rss_mo()
         debut = time.perf_counter()
-        lus = {nom: projecteur.reconstruire(nom) for nom in projecteur.vues}
+        lus = {nom: projecteur.reconstruire(nom) for nom in projecteur.processeurs}
         duree = time.perf_counter() - debut
         pic = rss_mo()
         with stockage.lecture() as cur:
             lignes = {
                 v.nom: int((cur.fetchone(f"SELECT COUNT(*) FROM {v.table}") or (0,))[0])
-                for v in projecteur.vues.values()
+                for v in projecteur.processeurs.values()
             }
         retard = max(e.retard for e in projecteur.etats())
     finally:

@@ -1,1 +1,3 @@
-"""The composition root for everything but the web process: settings, wiring, the CLI."""
+"""The composition root: ``settings.py`` reads the configuration once, ``racine.py`` builds the
+running service from it (application and ports, processors, workers, listeners), ``cli.py`` is
+the ``cotraitance`` command. No other package builds the world; ``api`` receives what it serves."""

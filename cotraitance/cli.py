@@ -9,15 +9,15 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
-from api.auth import ROLES_JETON, emettre_jeton_dev, secret_dev
+from api.auth import ROLES_JETON, emettre_jeton_dev
 from application.contexte import systeme
-from application.settings import ConfigurationInvalide, Settings
 from cotraitance.demo import ML as DEMO_ML
 from cotraitance.demo import charger_demo
+from cotraitance.racine import Service, construire, reglages_api, secret_dev
+from cotraitance.settings import ConfigurationInvalide, Settings
 from domain.erreurs import ErreurMetier
 from integrations.referentiel.lignes import LigneRejetee
 from integrations.referentiel.missions_locales import lire_missions_locales
-from projections.service import Service, demarrer
 
 EXIT_LIGNES_REJETEES = 2
 
@@ -35,7 +35,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     if args.action in (serve, token):
         return int(args.action(settings, args))
-    service = demarrer(settings)
+    service = construire(settings)
     try:
         code = args.action(service, args)
         return int(code)
@@ -80,7 +80,7 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
 
     from api.app import creer_app
 
-    service = demarrer(settings)
+    service = construire(settings)
     if args.demo:
         charge = charger_demo(service.app, service.app.horloge.aujourdhui())
         print("demo data " + ("loaded" if charge else "already there"))
@@ -95,7 +95,11 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
         for role in ROLES_JETON.values():
             jeton = emettre_jeton_dev(secret, role.value.lower(), role, DEMO_ML)
             print(f"  {role.value:<13} {jeton}")
-    uvicorn.run(creer_app(settings, service), host=args.host, port=args.port, log_level="info")
+    try:
+        app = creer_app(service, reglages_api(settings))
+        uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+    finally:
+        service.close()
     return 0
 
 
@@ -144,26 +148,27 @@ def importer_missions_locales(service: Service, args: argparse.Namespace) -> int
 
 def projections_status(service: Service, args: argparse.Namespace) -> int:
     print(f"{'view':<28}{'position':>10}{'lag':>10}  state")
-    for etat in service.projecteur.etats():
+    for etat in service.runner.etats():
         statut = "to rebuild" if etat.a_reconstruire else "ok"
         print(f"{etat.nom:<28}{etat.position:>10}{etat.retard:>10}  {statut}")
     return 0
 
 
 def projections_rebuild(service: Service, args: argparse.Namespace) -> int:
-    noms = [args.name] if args.name else list(service.projecteur.vues)
-    inconnus = [n for n in noms if n not in service.projecteur.vues]
+    connus = list(service.runner.processeurs)
+    noms = [args.name] if args.name else connus
+    inconnus = [n for n in noms if n not in connus]
     if inconnus:
-        print(f"unknown view: {', '.join(inconnus)} (known: {', '.join(service.projecteur.vues)})")
+        print(f"unknown processor: {', '.join(inconnus)} (known: {', '.join(connus)})")
         return 1
     for nom in noms:
-        lus = service.projecteur.reconstruire(nom)
+        lus = service.runner.reconstruire(nom)
         print(f"{nom}: rebuilt from {lus} event(s)")
     return 0
 
 
 def projections_catch_up(service: Service, args: argparse.Namespace) -> int:
-    print(f"{service.projecteur.rattraper()} event(s) processed")
+    print(f"{service.runner.rattraper()} event(s) processed")
     return 0
 
 

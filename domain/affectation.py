@@ -10,9 +10,11 @@ from uuid import UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
+from domain.acces import DeMissionLocale
 from domain.erreurs import SaisieInvalide, TransitionInterdite
 from domain.mission_locale import NAMESPACE
 from domain.regles import Regles, age_au
+from domain.textes import ID_AFFECTATION_MAX, IDENTIFIANT_PE_MAX, texte_valide
 from domain.valeurs import (
     Identite,
     ListeCotraitance,
@@ -36,6 +38,13 @@ class DonneesAffectation:
     identite: Identite
     date_dernier_entretien_dude: date | None = None
     periodes_radiation: tuple[Periode, ...] = field(default_factory=tuple)
+
+    def verifier(self, aujourdhui: date) -> None:
+        """What the identity's value object cannot check alone: ids printable and bounded,
+        a birth date in the past."""
+        texte_valide(self.id_affectation, "idAffectation", ID_AFFECTATION_MAX)
+        texte_valide(self.identifiant_pe, "identifiantPe", IDENTIFIANT_PE_MAX)
+        self.identite.verifier_naissance(aujourdhui)
 
     def empreinte(self) -> str:
         """R1: what "the same content" means, over the DESIGN §4 fields by their wire names;
@@ -83,14 +92,16 @@ def suggestions_refus(
     return suggestions
 
 
-class Affectation(Aggregate):
+class Affectation(Aggregate, DeMissionLocale):
     @staticmethod
     def create_id(code_ml: str, id_affectation: str) -> UUID:
         """Scoped by ML: another ML's intake never reaches this one's affectation (R23)."""
         return uuid5(NAMESPACE, f"affectation:{code_ml}:{id_affectation}")
 
     @classmethod
-    def recevoir(cls, donnees: DonneesAffectation) -> Affectation:
+    def recevoir(cls, donnees: DonneesAffectation, aujourdhui: date) -> Affectation:
+        """R1: a new assignment from the DUDE; its identity is checked like a dossier's."""
+        donnees.verifier(aujourdhui)
         return cls(
             id_affectation=donnees.id_affectation,
             code_ml=donnees.code_ml,
@@ -103,7 +114,18 @@ class Affectation(Aggregate):
             empreinte=donnees.empreinte(),
         )
 
-    @event("Recue")
+    class Recue(Aggregate.Created):
+        id_affectation: str
+        code_ml: str
+        date_affectation: date
+        type_affectation: TypeAffectation
+        identifiant_pe: str
+        identite: Identite
+        date_dernier_entretien_dude: date | None
+        periodes_radiation: list[Periode]
+        empreinte: str
+
+    @event(Recue)
     def __init__(
         self,
         id_affectation: str,
@@ -146,8 +168,9 @@ class Affectation(Aggregate):
             periodes_radiation=tuple(self.periodes_radiation),
         )
 
-    def recevoir_a_nouveau(self, donnees: DonneesAffectation) -> bool:
+    def recevoir_a_nouveau(self, donnees: DonneesAffectation, aujourdhui: date) -> bool:
         """R1: the same content again records nothing; other content is kept for review."""
+        donnees.verifier(aujourdhui)
         empreinte = donnees.empreinte()
         if empreinte == self.empreinte or empreinte in self.conflits:
             return False
@@ -192,31 +215,52 @@ class Affectation(Aggregate):
         if liste is not self.liste:
             self._classer(liste)
 
-    @event("ConflitRecu")
+    class ConflitRecu(Aggregate.Event):
+        empreinte: str
+        donnees: DonneesAffectation
+
+    @event(ConflitRecu)
     def _signaler_conflit(self, empreinte: str, donnees: DonneesAffectation) -> None:
         self.conflits.append(empreinte)
         self.contenus_en_conflit.append(donnees)
 
-    @event("Acceptee")
+    class Acceptee(Aggregate.Event):
+        pass
+
+    @event(Acceptee)
     def _accepter(self) -> None:
         self.statut = StatutAffectation.A_RAPPROCHER
 
-    @event("Refusee")
+    class Refusee(Aggregate.Event):
+        motif: MotifRefus
+
+    @event(Refusee)
     def _refuser(self, motif: MotifRefus) -> None:
         self.statut = StatutAffectation.REFUSEE
         self.motif_refus = motif
 
-    @event("Classee")
+    class Classee(Aggregate.Event):
+        liste: ListeCotraitance
+
+    @event(Classee)
     def _classer(self, liste: ListeCotraitance) -> None:
         self.liste = liste
 
-    @event("Rapprochee")
+    class Rapprochee(Aggregate.Event):
+        dossier_id: UUID
+        ppae_id: UUID
+        marqueur: MarqueurDude
+
+    @event(Rapprochee)
     def _rapprocher(self, dossier_id: UUID, ppae_id: UUID, marqueur: MarqueurDude) -> None:
         self.statut = StatutAffectation.RAPPROCHEE
         self.dossier_id = dossier_id
         self.ppae_id = ppae_id
 
-    @event("RapprochementAnnule")
+    class RapprochementAnnule(Aggregate.Event):
+        pass
+
+    @event(RapprochementAnnule)
     def _annuler_rapprochement(self) -> None:
         self.statut = StatutAffectation.A_RAPPROCHER
         self.dossier_id = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
@@ -9,6 +10,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
+from domain.acces import DeMissionLocale
 from domain.erreurs import (
     ConfirmationRequise,
     DossierDejaEnPPAE,
@@ -17,7 +19,14 @@ from domain.erreurs import (
     SuppressionInterdite,
     TransitionInterdite,
 )
-from domain.textes import MOTIF_MAX, PIECE_MAX, texte_optionnel, texte_valide
+from domain.textes import (
+    COMMENTAIRE_MAX,
+    IDENTIFIANT_PE_MAX,
+    MOTIF_MAX,
+    PIECE_MAX,
+    texte_optionnel,
+    texte_valide,
+)
 from domain.valeurs import (
     Dispositif,
     Identite,
@@ -25,8 +34,6 @@ from domain.valeurs import (
     StatutPpae,
     TypeEvenement,
 )
-
-COMMENTAIRE_MAX = 2000
 
 
 @dataclass(frozen=True)
@@ -45,8 +52,17 @@ class EvenementDossier:
     """The event this one corrects, if any."""
 
 
-class Dossier(Aggregate):
-    @event("Cree")
+class Dossier(Aggregate, DeMissionLocale):
+    class Cree(Aggregate.Created):
+        code_ml: str
+        identite: Identite
+        identifiant_pe: str | None
+        marqueur: MarqueurDude | None
+        dispositifs: list[Dispositif]
+        id_externe: str | None
+        justifie: bool
+
+    @event(Cree)
     def __init__(
         self,
         code_ml: str,
@@ -74,6 +90,30 @@ class Dossier(Aggregate):
         self.transfere_vers: UUID | None = None
         self.supprime = False
 
+    @classmethod
+    def creer(
+        cls,
+        code_ml: str,
+        identite: Identite,
+        aujourdhui: date,
+        identifiant_pe: str | None = None,
+        marqueur: MarqueurDude | None = None,
+        dispositifs: Sequence[Dispositif] = (),
+        id_externe: str | None = None,
+        justifie: bool = False,
+    ) -> Dossier:
+        """A new dossier: identity checked (by its value object, and its birth date here)."""
+        identite.verifier_naissance(aujourdhui)
+        return cls(
+            code_ml=code_ml,
+            identite=identite,
+            identifiant_pe=texte_optionnel(identifiant_pe, "identifiantPe", IDENTIFIANT_PE_MAX),
+            marqueur=marqueur,
+            dispositifs=list(dispositifs),
+            id_externe=id_externe,
+            justifie=justifie,
+        )
+
     # ------------------------------------------------------------------ queries
 
     def entretiens(self) -> list[date]:
@@ -83,6 +123,11 @@ class Dossier(Aggregate):
             for e in self.evenements.values()
             if e.type is TypeEvenement.ENTRETIEN_INDIVIDUEL and not e.annule
         ]
+
+    @property
+    def ppae_courant(self) -> UUID | None:
+        """The open PPAE, or else the latest one."""
+        return self.ppae_ouvert or (self.ppae_ids[-1] if self.ppae_ids else None)
 
     def a_un_historique(self) -> bool:
         return bool(self.evenements or self.ppae_ids or self.justifie or self.dispositifs)
@@ -265,30 +310,53 @@ class Dossier(Aggregate):
                 remplace=self.evenement_id,
             )
 
-    @event("Justifie")
+    class Justifie(Aggregate.Event):
+        piece: str
+
+    @event(Justifie)
     def _justifier(self, piece: str) -> None:
         self.justifie = True
         self.piece = piece
 
-    @event("EvenementAnnule")
+    class EvenementAnnule(Aggregate.Event):
+        evenement_id: str
+        motif: str | None
+
+    @event(EvenementAnnule)
     def _annuler_evenement(self, evenement_id: str, motif: str | None) -> None:
         ancien = self.evenements[evenement_id]
         self.evenements[evenement_id] = replace(ancien, annule=True, motif_annulation=motif)
 
-    @event("PPAEOuvert")
+    class PPAEOuvert(Aggregate.Event):
+        ppae_id: UUID
+
+    @event(PPAEOuvert)
     def _ouvrir_ppae(self, ppae_id: UUID) -> None:
         self.ppae_ids.append(ppae_id)
         self.ppae_ouvert = ppae_id
 
-    @event("PPAEAccepte")
+    class PPAEAccepte(Aggregate.Event):
+        ppae_id: UUID
+        date_entree: date
+
+    @event(PPAEAccepte)
     def _noter_acceptation(self, ppae_id: UUID, date_entree: date) -> None:
         self.acceptations[ppae_id] = date_entree
 
-    @event("PPAEFerme")
+    class PPAEFerme(Aggregate.Event):
+        ppae_id: UUID
+
+    @event(PPAEFerme)
     def _fermer_ppae(self, ppae_id: UUID) -> None:
         self.ppae_ouvert = None
 
-    @event("RapprocheDude")
+    class RapprocheDude(Aggregate.Event):
+        affectation_id: UUID
+        identifiant_pe: str
+        identifiant_pe_avant: str | None
+        marqueur_avant: MarqueurDude | None
+
+    @event(RapprocheDude)
     def _marquer_rapproche(
         self,
         affectation_id: UUID,
@@ -301,7 +369,12 @@ class Dossier(Aggregate):
         self.marqueur_avant_rapprochement = marqueur_avant
         self.identifiant_pe = identifiant_pe
 
-    @event("RapprochementAnnule")
+    class RapprochementAnnule(Aggregate.Event):
+        ppae_id: UUID
+        identifiant_pe: str | None
+        marqueur: MarqueurDude | None
+
+    @event(RapprochementAnnule)
     def _annuler_rapprochement(
         self, ppae_id: UUID, identifiant_pe: str | None, marqueur: MarqueurDude | None
     ) -> None:
@@ -310,7 +383,13 @@ class Dossier(Aggregate):
         if self.ppae_ouvert == ppae_id:
             self.ppae_ouvert = None
 
-    @event("DonneesRecues")
+    class DonneesRecues(Aggregate.Event):
+        source_id: UUID
+        identifiant_pe: str | None
+        evenements: list[EvenementDossier]
+        commentaires: dict[str, str]
+
+    @event(DonneesRecues)
     def _recevoir_donnees(
         self,
         source_id: UUID,
@@ -323,11 +402,17 @@ class Dossier(Aggregate):
         for e in evenements:
             self.evenements.setdefault(e.id, replace(e, commentaire=commentaires.get(e.id)))
 
-    @event("DonneesTransferees")
+    class DonneesTransferees(Aggregate.Event):
+        cible_id: UUID
+
+    @event(DonneesTransferees)
     def _transmettre_donnees(self, cible_id: UUID) -> None:
         self.transfere_vers = cible_id
 
-    @event("Supprime")
+    class Supprime(Aggregate.Event):
+        pass
+
+    @event(Supprime)
     def _supprimer(self) -> None:
         self.supprime = True
         self.ppae_ouvert = None

@@ -15,7 +15,14 @@ class CleIdempotence(Aggregate):
     def create_id(portee: str, commande: str, cle: str) -> UUID:
         return uuid5(NAMESPACE, f"idempotence:{portee}:{commande}:{cle}")
 
-    @event("Enregistree")
+    class Enregistree(Aggregate.Created):
+        portee: str
+        commande: str
+        cle: str
+        empreinte: str
+        resultat: Any
+
+    @event(Enregistree)
     def __init__(
         self, portee: str, commande: str, cle: str, empreinte: str, resultat: dict[str, Any]
     ) -> None:

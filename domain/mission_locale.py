@@ -16,7 +16,13 @@ class MissionLocale(Aggregate):
     def create_id(code: str) -> UUID:
         return uuid5(NAMESPACE, f"mission-locale:{code}")
 
-    @event("Creee")
+    class Creee(Aggregate.Created):
+        code: str
+        nom: str
+        communes: list[str]
+        conseillers: list[Conseiller]
+
+    @event(Creee)
     def __init__(
         self, code: str, nom: str, communes: list[str], conseillers: list[Conseiller]
     ) -> None:
@@ -42,15 +48,24 @@ class MissionLocale(Aggregate):
     def conseiller(self, conseiller_id: str) -> Conseiller | None:
         return next((c for c in self.conseillers if c.id == conseiller_id), None)
 
-    @event("Renommee")
+    class Renommee(Aggregate.Event):
+        nom: str
+
+    @event(Renommee)
     def _renommer(self, nom: str) -> None:
         self.nom = nom
 
-    @event("ZoneModifiee")
+    class ZoneModifiee(Aggregate.Event):
+        communes: list[str]
+
+    @event(ZoneModifiee)
     def _modifier_zone(self, communes: list[str]) -> None:
         self.communes = communes
 
-    @event("ConseillersModifies")
+    class ConseillersModifies(Aggregate.Event):
+        conseillers: list[Conseiller]
+
+    @event(ConseillersModifies)
     def _modifier_conseillers(self, conseillers: list[Conseiller]) -> None:
         self.conseillers = conseillers
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import ClassVar
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
+from domain.acces import DeMissionLocale
 from domain.erreurs import (
     ConditionsNonRemplies,
     DateEntreeInvalide,
@@ -18,6 +20,7 @@ from domain.erreurs import (
     TransitionInterdite,
 )
 from domain.regles import Regles
+from domain.suivi import SuiviCotraitance
 from domain.valeurs import (
     Avertissement,
     MarqueurDude,
@@ -50,8 +53,23 @@ class ConditionsEntree:
         return self.entretien and self.dossier_justifie and self.acceptation
 
 
-class PPAE(Aggregate):
-    @event("Ouvert")
+def statut_apres(evenement: object) -> StatutPpae | None:
+    """The PPAE status an event of the PPAE leads to, if it changes it (carried by its class)."""
+    statut: StatutPpae | None = getattr(type(evenement), "STATUT", None)
+    return statut
+
+
+class PPAE(Aggregate, DeMissionLocale):
+    class Ouvert(Aggregate.Created):
+        dossier_id: UUID
+        affectation_id: UUID | None
+        code_ml: str
+        date_affectation: date
+        marqueur: MarqueurDude | None
+        date_dernier_entretien_dude: date | None
+        periodes_radiation: list[Periode]
+
+    @event(Ouvert)
     def __init__(
         self,
         dossier_id: UUID,
@@ -70,7 +88,7 @@ class PPAE(Aggregate):
         self.date_dernier_entretien_dude = date_dernier_entretien_dude
         self.periodes_radiation = list(periodes_radiation)
         self.statut = StatutPpae.NON_INITIALISE
-        self.statut_cotraitance: StatutCotraitance | None = StatutCotraitance.A_AFFECTER
+        self.suivi = SuiviCotraitance()
         self.conseiller_id: str | None = None
         self.rendez_vous: dict[str, RendezVous] = {}
         self.date_entree: date | None = None
@@ -82,6 +100,11 @@ class PPAE(Aggregate):
         self.demande_reaffectation = False
 
     # ------------------------------------------------------------------ queries
+
+    @property
+    def statut_cotraitance(self) -> StatutCotraitance | None:
+        """R6 (domain/suivi.py)."""
+        return self.suivi.statut
 
     @property
     def convocations_manquees(self) -> int:
@@ -261,25 +284,38 @@ class PPAE(Aggregate):
 
     # ------------------------------------------------------------------ events
 
-    @event("ConseillerAffecte")
+    class ConseillerAffecte(Aggregate.Event):
+        conseiller_id: str
+
+    @event(ConseillerAffecte)
     def _affecter_conseiller(self, conseiller_id: str) -> None:
         self.conseiller_id = conseiller_id
-        if self.statut_cotraitance is StatutCotraitance.A_AFFECTER:
-            self.statut_cotraitance = StatutCotraitance.ATTENTE_PLANIFICATION_RDV
+        self.suivi = self.suivi.conseiller_affecte()
 
-    @event("RendezVousPropose")
+    class RendezVousPropose(Aggregate.Event):
+        rendez_vous_id: str
+        jour: date
+
+    @event(RendezVousPropose)
     def _proposer_rendez_vous(self, rendez_vous_id: str, jour: date) -> None:
         self.rendez_vous[rendez_vous_id] = RendezVous(rendez_vous_id, jour)
-        self.statut_cotraitance = StatutCotraitance.EN_ATTENTE_ENTRETIEN
+        self.suivi = self.suivi.rendez_vous_propose()
 
-    @event("RendezVousRenseigne")
+    class RendezVousRenseigne(Aggregate.Event):
+        rendez_vous_id: str
+        statut: StatutRendezVous
+
+    @event(RendezVousRenseigne)
     def _renseigner_rendez_vous(self, rendez_vous_id: str, statut: StatutRendezVous) -> None:
         self.rendez_vous[rendez_vous_id] = replace(self.rendez_vous[rendez_vous_id], statut=statut)
-        en_attente = any(r.statut is StatutRendezVous.PLANIFIE for r in self.rendez_vous.values())
-        if not en_attente and statut in (StatutRendezVous.ANNULE, StatutRendezVous.REPORTE):
-            self.statut_cotraitance = StatutCotraitance.ATTENTE_PLANIFICATION_RDV
+        self.suivi = self.suivi.rendez_vous_renseigne(statut)
 
-    @event("Accepte")
+    class Accepte(Aggregate.Event):
+        date_entree: date
+        retroactive: bool
+        avertissements: list[Avertissement]
+
+    @event(Accepte)
     def _accepter(
         self, date_entree: date, retroactive: bool, avertissements: list[Avertissement]
     ) -> None:
@@ -287,33 +323,61 @@ class PPAE(Aggregate):
         self.entree_retroactive = retroactive
         self.avertissements = list(avertissements)
 
-    @event("EntreeEnCours")
+    class EntreeEnCours(Aggregate.Event):
+        date_entree: date
+        STATUT: ClassVar = StatutPpae.EN_COURS
+
+    @event(EntreeEnCours)
     def _entrer(self, date_entree: date) -> None:
-        self.statut = StatutPpae.EN_COURS
+        self._changer_statut(self.EntreeEnCours.STATUT)
 
-    @event("EntreeRetroactive")
+    class EntreeRetroactive(Aggregate.Event):
+        date_entree: date
+        STATUT: ClassVar = StatutPpae.EN_COURS
+
+    @event(EntreeRetroactive)
     def _entrer_retroactivement(self, date_entree: date) -> None:
-        self.statut = StatutPpae.EN_COURS
+        self._changer_statut(self.EntreeRetroactive.STATUT)
 
-    @event("ArreteAnticipe")
+    class ArreteAnticipe(Aggregate.Event):
+        motif: MotifArret
+        demande_reaffectation: bool
+        STATUT: ClassVar = StatutPpae.SUPPRIME
+
+    @event(ArreteAnticipe)
     def _arreter(self, motif: MotifArret, demande_reaffectation: bool) -> None:
-        self.statut = StatutPpae.SUPPRIME
+        self._changer_statut(self.ArreteAnticipe.STATUT)
         self.motif_arret = motif
         self.demande_reaffectation = demande_reaffectation
 
-    @event("Sorti")
+    class Sorti(Aggregate.Event):
+        date_sortie: date
+        motif: MotifSortie
+        STATUT: ClassVar = StatutPpae.TERMINE
+
+    @event(Sorti)
     def _sortir(self, date_sortie: date, motif: MotifSortie) -> None:
-        self.statut = StatutPpae.TERMINE
+        self._changer_statut(self.Sorti.STATUT)
         self.date_sortie = date_sortie
         self.motif_sortie = motif
 
-    @event("RapprochementAnnule")
-    def _annuler_rapprochement(self) -> None:
-        self.statut = StatutPpae.SUPPRIME
+    class RapprochementAnnule(Aggregate.Event):
+        STATUT: ClassVar = StatutPpae.SUPPRIME
 
-    @event("ClosDossierSupprime")
+    @event(RapprochementAnnule)
+    def _annuler_rapprochement(self) -> None:
+        self._changer_statut(self.RapprochementAnnule.STATUT)
+
+    class ClosDossierSupprime(Aggregate.Event):
+        STATUT: ClassVar = StatutPpae.SUPPRIME
+
+    @event(ClosDossierSupprime)
     def _clore_dossier_supprime(self) -> None:
-        self.statut = StatutPpae.SUPPRIME
+        self._changer_statut(self.ClosDossierSupprime.STATUT)
+
+    def _changer_statut(self, statut: StatutPpae) -> None:
+        self.statut = statut
+        self.suivi = self.suivi.termine()
 
     def _verifier_ouvert(self) -> None:
         if self.statut.est_final:

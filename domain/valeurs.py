@@ -6,6 +6,9 @@ from dataclasses import dataclass
 from datetime import date
 from enum import Enum
 
+from domain.erreurs import SaisieInvalide
+from domain.textes import texte_optionnel, texte_valide
+
 
 class Role(Enum):
     GESTIONNAIRE = "GESTIONNAIRE"
@@ -14,6 +17,8 @@ class Role(Enum):
     INTEGRATEUR = "INTEGRATEUR"
     ADMIN = "ADMIN"
     SYSTEME = "SYSTEME"
+    ANONYME = "ANONYME"
+    """No token (the GraphiQL page): no right at all."""
 
 
 class Sexe(Enum):
@@ -111,9 +116,30 @@ class Periode:
         return self.debut <= jour and (self.fin is None or jour <= self.fin)
 
 
+LONGUEURS_IDENTITE = {
+    "nom": 100,
+    "nom_usage": 100,
+    "prenoms": 150,
+    "commune_insee": 5,
+    "code_postal": 10,
+    "telephone": 30,
+    "email": 254,
+}
+CHAMPS_API = {
+    "nom_usage": "nomUsage",
+    "commune_insee": "communeInsee",
+    "code_postal": "codePostal",
+    "date_naissance": "dateNaissance",
+}
+
+
 @dataclass(frozen=True)
 class Identite:
-    """A youth's identity: personal data, erased when the dossier is deleted (R20)."""
+    """A youth's identity: personal data, erased when the dossier is deleted (R20).
+
+    Checked once, here, whoever builds it: every text printable and bounded, name and first
+    names present. (Identities read back from the event log are not checked again: a rule made
+    stricter later must not make history unreadable.)"""
 
     nom: str
     prenoms: str
@@ -124,6 +150,25 @@ class Identite:
     code_postal: str | None = None
     telephone: str | None = None
     email: str | None = None
+
+    def __post_init__(self) -> None:
+        for attribut, maximum in LONGUEURS_IDENTITE.items():
+            champ = CHAMPS_API.get(attribut, attribut)
+            valeur = getattr(self, attribut)
+            if attribut in ("nom", "prenoms"):
+                propre: str | None = texte_valide(valeur, champ, maximum)
+            else:
+                propre = texte_optionnel(valeur, champ, maximum)
+            object.__setattr__(self, attribut, propre)
+        if not self.nom:
+            raise SaisieInvalide("Le nom est obligatoire.", "nom")
+        if not self.prenoms:
+            raise SaisieInvalide("Le prénom est obligatoire.", "prenoms")
+
+    def verifier_naissance(self, aujourdhui: date) -> None:
+        """A birth date in the past (the clock is the application's, not this value's)."""
+        if self.date_naissance >= aujourdhui:
+            raise SaisieInvalide("La date de naissance doit être dans le passé.", "dateNaissance")
 
 
 @dataclass(frozen=True)

@@ -4,30 +4,11 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from application.traitement.stockage import Curseur
 from domain.affectation import Affectation
 from domain.valeurs import ListeCotraitance, StatutAffectation
 from projections.requetes import Page, paginer, texte
-from projections.stockage import Curseur
-from projections.vue import Ligne, VueTable, classes_evenements
-
-(
-    Recue,
-    ConflitRecu,
-    Acceptee,
-    Refusee,
-    Classee,
-    Rapprochee,
-    RapprochementAnnule,
-) = classes_evenements(
-    Affectation,
-    "Recue",
-    "ConflitRecu",
-    "Acceptee",
-    "Refusee",
-    "Classee",
-    "Rapprochee",
-    "RapprochementAnnule",
-)
+from projections.vue import Ligne, VueTable
 
 
 class AffectationsParStatut(VueTable):
@@ -54,7 +35,7 @@ class AffectationsParStatut(VueTable):
         return str(evenement.originator_id) if isinstance(evenement, Affectation.Event) else None
 
     def appliquer(self, ligne: Ligne | None, e: Any) -> Ligne | None:
-        if isinstance(e, Recue):
+        if isinstance(e, Affectation.Recue):
             ligne = {
                 "affectation_id": str(e.originator_id),
                 "code_ml": e.code_ml,
@@ -70,21 +51,21 @@ class AffectationsParStatut(VueTable):
             }
         elif ligne is None:
             return None
-        elif isinstance(e, ConflitRecu):
+        elif isinstance(e, Affectation.ConflitRecu):
             ligne["conflits"] += 1
-        elif isinstance(e, Acceptee):
+        elif isinstance(e, Affectation.Acceptee):
             ligne["statut"] = StatutAffectation.A_RAPPROCHER.value
-        elif isinstance(e, Refusee):
+        elif isinstance(e, Affectation.Refusee):
             ligne.update(statut=StatutAffectation.REFUSEE.value, motif_refus=texte(e.motif))
-        elif isinstance(e, Classee):
+        elif isinstance(e, Affectation.Classee):
             ligne["liste"] = texte(e.liste)
-        elif isinstance(e, Rapprochee):
+        elif isinstance(e, Affectation.Rapprochee):
             ligne.update(
                 statut=StatutAffectation.RAPPROCHEE.value,
                 dossier_id=str(e.dossier_id),
                 ppae_id=str(e.ppae_id),
             )
-        elif isinstance(e, RapprochementAnnule):
+        elif isinstance(e, Affectation.RapprochementAnnule):
             ligne.update(statut=StatutAffectation.A_RAPPROCHER.value, dossier_id=None, ppae_id=None)
         ligne["version"] = e.originator_version
         return ligne

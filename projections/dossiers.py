@@ -5,32 +5,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, ClassVar
 
+from application.traitement.stockage import Curseur
 from domain.dossier import Dossier
 from domain.noms import normaliser
 from projections.requetes import Page, paginer, texte
-from projections.stockage import Curseur
-from projections.vue import Ligne, VueTable, classes_evenements
-
-(
-    Cree,
-    Justifie,
-    RapprocheDude,
-    RapprochementAnnule,
-    DonneesRecues,
-    PPAEOuvert,
-    PPAEFerme,
-    Supprime,
-) = classes_evenements(
-    Dossier,
-    "Cree",
-    "Justifie",
-    "RapprocheDude",
-    "RapprochementAnnule",
-    "DonneesRecues",
-    "PPAEOuvert",
-    "PPAEFerme",
-    "Supprime",
-)
+from projections.vue import Ligne, VueTable
 
 PERSONNEL = ("nom", "nom_usage", "prenoms", "date_naissance", "texte_norm", "tri", "identifiant_pe")
 
@@ -67,7 +46,7 @@ class RechercheDossiers(VueTable):
         return str(evenement.originator_id) if isinstance(evenement, Dossier.Event) else None
 
     def appliquer(self, ligne: Ligne | None, e: Any) -> Ligne | None:
-        if isinstance(e, Cree):
+        if isinstance(e, Dossier.Cree):
             i = e.identite
             ligne = {
                 "dossier_id": str(e.originator_id),
@@ -87,21 +66,21 @@ class RechercheDossiers(VueTable):
             }
         elif ligne is None:
             return None
-        elif isinstance(e, Justifie):
+        elif isinstance(e, Dossier.Justifie):
             ligne["justifie"] = 1
-        elif isinstance(e, RapprocheDude):
+        elif isinstance(e, Dossier.RapprocheDude):
             ligne.update(marqueur="RAPPROCHE_DUDE", identifiant_pe=_pe(e.identifiant_pe))
-        elif isinstance(e, RapprochementAnnule):
+        elif isinstance(e, Dossier.RapprochementAnnule):
             ligne.update(marqueur=texte(e.marqueur), identifiant_pe=_pe(e.identifiant_pe))
             if ligne["ppae_ouvert"] == str(e.ppae_id):
                 ligne["ppae_ouvert"] = None
-        elif isinstance(e, DonneesRecues):
+        elif isinstance(e, Dossier.DonneesRecues):
             ligne["identifiant_pe"] = _pe(e.identifiant_pe)
-        elif isinstance(e, PPAEOuvert):
+        elif isinstance(e, Dossier.PPAEOuvert):
             ligne["ppae_ouvert"] = str(e.ppae_id)
-        elif isinstance(e, PPAEFerme):
+        elif isinstance(e, Dossier.PPAEFerme):
             ligne["ppae_ouvert"] = None
-        elif isinstance(e, Supprime):
+        elif isinstance(e, Dossier.Supprime):
             ligne.update({c: None for c in PERSONNEL}, supprime=1, ppae_ouvert=None)
         ligne["version"] = e.originator_version
         return ligne

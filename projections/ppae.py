@@ -4,43 +4,19 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from domain.ppae import PPAE
-from domain.valeurs import StatutCotraitance, StatutPpae, StatutRendezVous
+from application.traitement.stockage import Curseur
+from domain.ppae import PPAE, statut_apres
+from domain.suivi import SuiviCotraitance
+from domain.valeurs import StatutCotraitance, StatutPpae
 from projections.requetes import Page, paginer, texte
-from projections.stockage import Curseur
-from projections.vue import Ligne, VueTable, classes_evenements
-
-(
-    Ouvert,
-    ConseillerAffecte,
-    RendezVousPropose,
-    RendezVousRenseigne,
-    Accepte,
-    EntreeEnCours,
-    EntreeRetroactive,
-    Sorti,
-    ArreteAnticipe,
-    RapprochementAnnule,
-    ClosDossierSupprime,
-) = classes_evenements(
-    PPAE,
-    "Ouvert",
-    "ConseillerAffecte",
-    "RendezVousPropose",
-    "RendezVousRenseigne",
-    "Accepte",
-    "EntreeEnCours",
-    "EntreeRetroactive",
-    "Sorti",
-    "ArreteAnticipe",
-    "RapprochementAnnule",
-    "ClosDossierSupprime",
-)
+from projections.vue import Ligne, VueTable
 
 
 class TableauPPAE(VueTable):
     nom = "tableau_ppae"
     table = "vue_ppae"
+    version = 2
+    """2: the cotraitance status is the domain's R6 fold (none once the PPAE has started)."""
     colonnes: ClassVar[dict[str, str]] = {
         "ppae_id": "TEXT",
         "code_ml": "TEXT NOT NULL",
@@ -67,45 +43,49 @@ class TableauPPAE(VueTable):
         return str(evenement.originator_id) if isinstance(evenement, PPAE.Event) else None
 
     def appliquer(self, ligne: Ligne | None, e: Any) -> Ligne | None:
-        if isinstance(e, Ouvert):
+        if isinstance(e, PPAE.Ouvert):
             ligne = {
                 "ppae_id": str(e.originator_id),
                 "code_ml": e.code_ml,
                 "dossier_id": str(e.dossier_id),
                 "affectation_id": str(e.affectation_id) if e.affectation_id else None,
                 "statut": StatutPpae.NON_INITIALISE.value,
-                "statut_cotraitance": StatutCotraitance.A_AFFECTER.value,
-                "conseiller_id": None,
-                "rdv_planifies": 0,
                 "date_affectation": texte(e.date_affectation),
                 "date_entree": None,
                 "date_sortie": None,
                 "ouvert_le": e.timestamp.isoformat(),
+                "conseiller_id": None,
             }
+            _suivre(ligne, SuiviCotraitance())
         elif ligne is None:
             return None
-        elif isinstance(e, ConseillerAffecte):
+        elif isinstance(e, PPAE.ConseillerAffecte):
             ligne["conseiller_id"] = e.conseiller_id
-            if ligne["statut_cotraitance"] == StatutCotraitance.A_AFFECTER.value:
-                ligne["statut_cotraitance"] = StatutCotraitance.ATTENTE_PLANIFICATION_RDV.value
-        elif isinstance(e, RendezVousPropose):
-            ligne["statut_cotraitance"] = StatutCotraitance.EN_ATTENTE_ENTRETIEN.value
-            ligne["rdv_planifies"] += 1
-        elif isinstance(e, RendezVousRenseigne):
-            ligne["rdv_planifies"] -= 1
-            reporte = e.statut in (StatutRendezVous.ANNULE, StatutRendezVous.REPORTE)
-            if reporte and ligne["rdv_planifies"] == 0:
-                ligne["statut_cotraitance"] = StatutCotraitance.ATTENTE_PLANIFICATION_RDV.value
-        elif isinstance(e, Accepte):
+            _suivre(ligne, _suivi(ligne).conseiller_affecte())
+        elif isinstance(e, PPAE.RendezVousPropose):
+            _suivre(ligne, _suivi(ligne).rendez_vous_propose())
+        elif isinstance(e, PPAE.RendezVousRenseigne):
+            _suivre(ligne, _suivi(ligne).rendez_vous_renseigne(e.statut))
+        elif isinstance(e, PPAE.Accepte):
             ligne["date_entree"] = texte(e.date_entree)
-        elif isinstance(e, EntreeEnCours | EntreeRetroactive):
-            ligne["statut"] = StatutPpae.EN_COURS.value
-        elif isinstance(e, Sorti):
-            ligne.update(statut=StatutPpae.TERMINE.value, date_sortie=texte(e.date_sortie))
-        elif isinstance(e, ArreteAnticipe | RapprochementAnnule | ClosDossierSupprime):
-            ligne["statut"] = StatutPpae.SUPPRIME.value
+        elif isinstance(e, PPAE.Sorti):
+            ligne["date_sortie"] = texte(e.date_sortie)
+        if (statut := statut_apres(e)) is not None:
+            ligne["statut"] = statut.value
+            _suivre(ligne, _suivi(ligne).termine())
         ligne["version"] = e.originator_version
         return ligne
+
+
+def _suivi(ligne: Ligne) -> SuiviCotraitance:
+    """R6 as the row holds it (the fold is the domain's, see domain/suivi.py)."""
+    statut = ligne["statut_cotraitance"]
+    return SuiviCotraitance(StatutCotraitance(statut) if statut else None, ligne["rdv_planifies"])
+
+
+def _suivre(ligne: Ligne, suivi: SuiviCotraitance) -> None:
+    ligne["statut_cotraitance"] = texte(suivi.statut)
+    ligne["rdv_planifies"] = suivi.rdv_planifies
 
 
 def lister(

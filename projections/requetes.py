@@ -8,7 +8,7 @@ from datetime import date
 from enum import Enum
 from typing import Any
 
-from projections.stockage import Curseur
+from application.traitement.stockage import Curseur
 from projections.vue import Ligne
 
 

@@ -1,4 +1,4 @@
-"""A view with one row per key, folded from events in batches."""
+"""A view with one row per key, folded from events in batches: one kind of processor."""
 
 from __future__ import annotations
 
@@ -10,19 +10,10 @@ from typing import Any, ClassVar
 from eventsourcing.domain import Aggregate
 from eventsourcing.utils import get_topic
 
-from projections.stockage import Curseur
+from application.traitement.stockage import Curseur
 
 Ligne = dict[str, Any]
 LOT_SQL = 500
-
-
-def classes_evenements(agregat: type[Aggregate], *noms: str) -> list[type[Any]]:
-    """An aggregate's event classes by name; a wrong name fails at import, not at run time."""
-    classes = [getattr(agregat, nom, None) for nom in noms]
-    inconnus = [n for n, c in zip(noms, classes, strict=True) if c is None]
-    if inconnus:
-        raise LookupError(f"{agregat.__name__} has no event {', '.join(inconnus)}")
-    return classes  # type: ignore[return-value]
 
 
 def sujets(*agregats: type[Aggregate]) -> tuple[str, ...]:
@@ -73,16 +64,15 @@ class VueTable(ABC):
     def supprimer(self, cur: Curseur) -> None:
         cur.execute(f"DROP TABLE IF EXISTS {self.table}")
 
-    def traiter(self, cur: Curseur, evenements: Sequence[Any]) -> int:
+    def traiter(self, cur: Curseur, evenements: Sequence[Any]) -> None:
         """Folds a batch of events into the rows they touch: one read, one write per batch."""
         touches = [(k, e) for e in evenements if (k := self.cle_de(e)) is not None]
         if not touches:
-            return 0
+            return
         lignes = self._lire(cur, {k for k, _ in touches})
         for cle, evenement in touches:
             lignes[cle] = self.appliquer(lignes.get(cle), evenement)
         self._ecrire(cur, lignes)
-        return len(touches)
 
     def _lire(self, cur: Curseur, cles: set[str]) -> dict[str, Ligne | None]:
         noms = list(self.colonnes)

@@ -22,10 +22,10 @@ from starlette.testclient import TestClient
 
 from api.app import creer_app
 from api.auth import DEV_AUDIENCE, DEV_ISSUER
-from application.persistance import Base
+from application.magasin.persistance import Base
 from application.service import Cotraitance
-from application.settings import Settings
-from tests.api_outils import service_sur
+from cotraitance.racine import assembler, reglages_api
+from cotraitance.settings import Settings
 from tests.conftest import ML
 
 ISSUER = "https://idp.exemple.test/realms/cotraitance"
@@ -127,5 +127,5 @@ def prod(
     app: Cotraitance, base: Base, tmp_path: Path, fournisseur: Fournisseur
 ) -> Iterator[TestClient]:
     settings = reglages_prod(tmp_path, fournisseur.url)
-    with TestClient(creer_app(settings, service_sur(app, base))) as client:
+    with TestClient(creer_app(assembler(base, app), reglages_api(settings))) as client:
         yield client

@@ -16,23 +16,15 @@ from api.auth import emettre_jeton_dev
 from api.contexte import ContexteRequete, JournalAcces
 from api.erreurs import formater
 from api.schema import construire_schema
-from application.persistance import Base
+from application.magasin.persistance import Base
 from application.service import Cotraitance
-from application.settings import Settings
+from cotraitance.racine import Service, assembler, reglages_api
+from cotraitance.settings import Settings
 from domain.valeurs import Acteur, Role
-from projections.catalogue import toutes_les_vues
-from projections.runner import Projecteur
-from projections.service import Service
-from projections.stockage import StockageVues
 from tests.conftest import ML
 
 SECRET = "secret-de-test-suffisamment-long-pour-hs256"
 SCHEMA = construire_schema(introspection=True, suggestions=True)
-
-
-def service_sur(app: Cotraitance, base: Base) -> Service:
-    stockage = StockageVues(base)
-    return Service(base, app, stockage, Projecteur(app, stockage, toutes_les_vues()))
 
 
 @dataclass
@@ -50,7 +42,7 @@ class Api:
         ml: str = ML,
         sub: str = "testeur",
     ) -> dict[str, Any]:
-        self.service.projecteur.rattraper()
+        self.service.runner.rattraper()
         contexte = ContexteRequete(Acteur(sub, role, ml), self.service, self.journal, "req-test")
 
         async def run() -> Any:
@@ -70,7 +62,7 @@ class Api:
 
 @pytest.fixture
 def api(app: Cotraitance, base: Base, tmp_path: Path) -> Iterator[Api]:
-    service = service_sur(app, base)
+    service = assembler(base, app)
     journal = JournalAcces(str(tmp_path / "acces.jsonl"))
     try:
         yield Api(service, journal)
@@ -95,9 +87,12 @@ def jeton(role: Role = Role.GESTIONNAIRE, ml: str = ML, sub: str = "testeur") ->
 @pytest.fixture
 def http(app: Cotraitance, base: Base, tmp_path: Path) -> Iterator[TestClient]:
     """The Starlette app through its lifespan (the projection runner runs in the background)."""
-    service = service_sur(app, base)
-    with TestClient(creer_app(reglages(tmp_path), service)) as client:
-        yield client
+    service = assembler(base, app)
+    try:
+        with TestClient(creer_app(service, reglages_api(reglages(tmp_path)))) as client:
+            yield client
+    finally:
+        service.stockage.close()
 
 
 def poster(

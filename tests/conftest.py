@@ -13,8 +13,9 @@ import pytest
 
 from application.contexte import Contexte, systeme
 from application.horloge import HorlogeFixe
-from application.persistance import Base, base_depuis_url
+from application.magasin.persistance import Base, base_depuis_url
 from application.service import Cotraitance
+from cotraitance.racine import ports
 from domain.valeurs import Acteur, Conseiller, Role
 
 pytest_plugins = ["tests.api_outils"]
@@ -90,7 +91,7 @@ def horloge() -> HorlogeFixe:
 
 @pytest.fixture
 def app(base: Base, horloge: HorlogeFixe) -> Iterator[Cotraitance]:
-    application = Cotraitance(env=base.env, horloge=horloge)
+    application = Cotraitance(env=base.env, ports=ports(), horloge=horloge)
     application.enregistrer_mission_locale(
         systeme(ML),
         ML,

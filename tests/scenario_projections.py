@@ -8,9 +8,9 @@ from uuid import UUID
 
 from application.contexte import systeme
 from application.service import Cotraitance
+from application.traitement.runner import Runner
 from domain.affectation import DonneesAffectation
 from domain.valeurs import Identite, MotifSortie, TypeAffectation, TypeEvenement
-from projections.runner import Projecteur
 from tests.conftest import ML, Acteurs
 
 
@@ -22,7 +22,7 @@ class Population:
 
 
 def peupler(
-    app: Cotraitance, acteurs: Acteurs, nombre: int, projecteur: Projecteur | None = None
+    app: Cotraitance, acteurs: Acteurs, nombre: int, projecteur: Runner | None = None
 ) -> Population:
     """Each youth goes a step further than the previous one; the projector may run meanwhile."""
     g, c = acteurs.gestionnaire, acteurs.conseiller

@@ -13,12 +13,13 @@ from starlette.testclient import TestClient
 
 import cotraitance.cli
 from api.app import creer_app
-from application.persistance import Base
+from application.magasin.persistance import Base
 from application.service import Cotraitance
-from application.settings import ConfigurationInvalide, Settings
 from cotraitance.cli import main
+from cotraitance.racine import assembler, reglages_api
+from cotraitance.settings import ConfigurationInvalide, Settings
 from tests.api_oidc import AUDIENCE, ISSUER, Fournisseur, fournisseur, prod  # noqa: F401
-from tests.api_outils import http, poster, reglages, service_sur  # noqa: F401
+from tests.api_outils import http, poster, reglages  # noqa: F401
 
 PROD = {
     "COTRAITANCE_ENV": "prod",
@@ -83,7 +84,7 @@ def test_une_configuration_de_prod_incoherente_construite_en_code_est_refusee_pa
         access_log=str(tmp_path / "acces.jsonl"),
     )
     with pytest.raises(ConfigurationInvalide):
-        creer_app(settings, service_sur(app, base))
+        creer_app(assembler(base, app), reglages_api(settings))
 
 
 # ------------------------------------------------------------------ what prod serves
@@ -170,7 +171,7 @@ def env_prod(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> pytest.MonkeyPa
         raise AssertionError("started despite a bad prod configuration")
 
     monkeypatch.setattr("uvicorn.run", interdit)
-    monkeypatch.setattr(cotraitance.cli, "demarrer", interdit)
+    monkeypatch.setattr(cotraitance.cli, "construire", interdit)
     return monkeypatch
 
 

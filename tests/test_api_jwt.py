@@ -18,9 +18,11 @@ from starlette.websockets import WebSocketDisconnect
 
 from api.app import creer_app
 from api.auth import DEV_ISSUER
-from application.persistance import Base
+from application.magasin.persistance import Base
 from application.service import Cotraitance
 from cotraitance.cli import main
+from cotraitance.racine import assembler, reglages_api
+from domain.valeurs import Role
 from tests.api_oidc import (  # noqa: F401
     AUDIENCE,
     ISSUER,
@@ -31,7 +33,7 @@ from tests.api_oidc import (  # noqa: F401
     prod,
     reglages_prod,
 )
-from tests.api_outils import SECRET, http, jeton, service_sur  # noqa: F401
+from tests.api_outils import SECRET, http, jeton  # noqa: F401
 from tests.conftest import ML
 
 MOI = "{ moi { sub role codeMissionLocale } }"
@@ -126,11 +128,35 @@ def test_une_mutation_sans_jeton_n_enregistre_rien(app: Cotraitance, http: TestC
     assert app.recorder.max_notification_id() == avant
 
 
-def test_une_connexion_websocket_sans_jeton_est_refusee(http: TestClient) -> None:  # noqa: F811
-    """R23: no way around the guard through another protocol."""
-    with pytest.raises(WebSocketDisconnect):  # noqa: SIM117 (the refusal is at connection)
-        with http.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]):
-            pass
+@pytest.mark.parametrize(
+    "charge",
+    [{}, {"Authorization": "Bearer pas-un-jeton"}, {"Authorization": 12}],
+    ids=["sans-jeton", "jeton-invalide", "jeton-pas-texte"],
+)
+def test_une_connexion_websocket_sans_jeton_valide_est_refermee(
+    http: TestClient,  # noqa: F811
+    charge: dict[str, Any],
+) -> None:
+    """R23: no way around the guard through another protocol: the token of a WebSocket comes
+    in connection_init, and without a valid one the connection is closed (4403)."""
+    with http.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]) as ws:
+        ws.send_json({"type": "connection_init", "payload": charge})
+        with pytest.raises(WebSocketDisconnect) as fermeture:
+            ws.receive_json()
+    assert fermeture.value.code == 4403
+
+
+def test_une_connexion_websocket_avec_jeton_agit_au_nom_de_son_porteur(
+    http: TestClient,  # noqa: F811
+) -> None:
+    """Ready for subscriptions: the same authentication as over HTTP."""
+    with http.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]) as ws:
+        charge = {"Authorization": f"Bearer {jeton(Role.CONSEILLER, sub='claire')}"}
+        ws.send_json({"type": "connection_init", "payload": charge})
+        assert ws.receive_json()["type"] == "connection_ack"
+        ws.send_json({"type": "subscribe", "id": "1", "payload": {"query": "{ moi { sub role } }"}})
+        reponse = ws.receive_json()
+        assert reponse["payload"]["data"] == {"moi": {"sub": "claire", "role": "CONSEILLER"}}
 
 
 # ------------------------------------------------------------------ prod: OIDC with a JWKS
@@ -190,7 +216,7 @@ def test_en_prod_un_fournisseur_injoignable_ne_donne_jamais_de_500(
 ) -> None:
     """R23, R24: no JWKS, no access; the client gets a clean error, never a 500."""
     settings = reglages_prod(tmp_path, "http://127.0.0.1:9/jwks.json")
-    with TestClient(creer_app(settings, service_sur(app, base))) as client:
+    with TestClient(creer_app(assembler(base, app), reglages_api(settings))) as client:
         reponse = _post(client, fournisseur.jeton())
     assert reponse.status_code in (401, 503)
     assert "data" not in reponse.json()

@@ -10,9 +10,9 @@ from uuid import uuid4
 
 from starlette.testclient import TestClient
 
+from application.cache import CacheAgregats
 from application.service import Cotraitance
 from domain.valeurs import Identite
-from projections.cache import CacheAgregats
 from tests.api_outils import poster
 from tests.conftest import Acteurs
 from tests.outils_graphql import gid

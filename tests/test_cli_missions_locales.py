@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from application.persistance import base_depuis_url
+from application.magasin.persistance import base_depuis_url
 from application.service import Cotraitance
 from cotraitance.cli import EXIT_LIGNES_REJETEES, main
+from cotraitance.racine import ports
 
 EXEMPLE = Path(__file__).resolve().parent.parent / "examples" / "missions-locales.jsonl"
 
@@ -22,7 +23,7 @@ def base_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
 
 
 def _ml(url: str, code: str) -> tuple[list[str], list[str]] | None:
-    app = Cotraitance(env=base_depuis_url(url).env)
+    app = Cotraitance(env=base_depuis_url(url).env, ports=ports())
     try:
         ml = app.mission_locale(code)
         return None if ml is None else (ml.communes, [c.id for c in ml.conseillers])

@@ -16,12 +16,12 @@ from typing import Any
 from uuid import UUID
 
 import pytest
-from eventsourcing.domain import Aggregate
 
 from application.contexte import Contexte, Resultat, systeme
 from application.horloge import HorlogeFixe
-from application.persistance import Base
+from application.magasin.persistance import Base
 from application.service import Cotraitance
+from cotraitance.racine import ports
 from domain.affectation import DonneesAffectation
 from domain.dossier import Dossier
 from domain.erreurs import ConflitVersion
@@ -55,14 +55,14 @@ class CotraitanceSynchronisee(Cotraitance):
         super().__init__(*args, **kwargs)
         self.barriere = barriere
 
-    def _enregistrer(self, ctx: Contexte, agregats: Sequence[Aggregate]) -> None:
+    def save(self, *objets: Any, **kwargs: Any) -> Any:
         self.barriere.wait(timeout=ATTENTE_MAX)
-        super()._enregistrer(ctx, agregats)
+        return super().save(*objets, **kwargs)
 
 
 @pytest.fixture
 def app(base_postgres: Base, horloge: HorlogeFixe) -> Iterator[Cotraitance]:
-    application = Cotraitance(env=base_postgres.env, horloge=horloge)
+    application = Cotraitance(env=base_postgres.env, ports=ports(), horloge=horloge)
     application.enregistrer_mission_locale(
         systeme(ML),
         ML,
@@ -102,7 +102,8 @@ def en_meme_temps(
     """Runs each command on its own application instance, the saves released together."""
     barriere = threading.Barrier(len(commandes))
     instances = [
-        CotraitanceSynchronisee(env=base.env, horloge=horloge, barriere=barriere) for _ in commandes
+        CotraitanceSynchronisee(env=base.env, ports=ports(), horloge=horloge, barriere=barriere)
+        for _ in commandes
     ]
     try:
         with ThreadPoolExecutor(max_workers=len(commandes)) as pool:

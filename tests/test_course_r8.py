@@ -19,17 +19,19 @@ ENTREE = date(2026, 10, 1)
 
 
 def _pendant_la_lecture_du_dossier(app: Cotraitance, autre: Callable[[], Any]) -> None:
-    """Runs ``autre`` (a concurrent request) right after the next command loaded the dossier."""
-    charger = app._charger
+    """Runs ``autre`` (a concurrent request) right after the next command loaded the dossier
+    from the repository."""
+    depot = app.repository
+    lire = depot.get
 
-    def intercale(ctx: Any, type_agregat: Any, *args: Any, **kwargs: Any) -> Any:
-        agregat = charger(ctx, type_agregat, *args, **kwargs)
-        if type_agregat is Dossier:
-            app._charger = charger  # type: ignore[method-assign]
+    def intercale(agregat_id: Any, *args: Any, **kwargs: Any) -> Any:
+        agregat = lire(agregat_id, *args, **kwargs)
+        if isinstance(agregat, Dossier):
+            depot.get = lire  # type: ignore[method-assign]
             autre()
         return agregat
 
-    app._charger = intercale  # type: ignore[method-assign]
+    depot.get = intercale  # type: ignore[method-assign]
 
 
 def test_accepter_pendant_une_justification_concurrente_est_un_conflit_de_version(

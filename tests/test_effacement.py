@@ -8,12 +8,10 @@ from datetime import date
 import pytest
 
 from application.audit import historique
-from application.persistance import Base
+from application.magasin.persistance import Base
 from application.service import Cotraitance
+from cotraitance.racine import assembler, ports
 from domain.valeurs import Identite, TypeEvenement
-from projections.catalogue import toutes_les_vues
-from projections.runner import Projecteur
-from projections.stockage import StockageVues
 from tests.api_outils import Api
 from tests.conftest import Acteurs
 from tests.outils_graphql import gid
@@ -56,16 +54,15 @@ def test_un_autre_processus_ne_dechiffre_plus_apres_le_passage_de_son_projecteur
 ) -> None:
     """Two processes (two API workers, the API and the CLI): each forgets the key when its
     runner reads the deletion from the log."""
-    autre = Cotraitance(env=base.env, horloge=app.horloge)
-    stockage = StockageVues(base)
+    autre = assembler(base, Cotraitance(env=base.env, ports=ports(), horloge=app.horloge))
     try:
         dossier_id, _ = _dossier_avec_texte_libre(app, acteurs)
-        assert "Secretin" in repr(vars(autre.repository.get(dossier_id)))  # key now cached there
+        lu = autre.app.repository.get(dossier_id)
+        assert "Secretin" in repr(vars(lu))  # key now cached there
         app.supprimer_dossier(acteurs.gestionnaire, dossier_id, confirmer=True)  # type: ignore[arg-type]
-        Projecteur(autre, stockage, toutes_les_vues()).rattraper()
-        assert "Secretin" not in repr(vars(autre.repository.get(dossier_id)))
+        autre.runner.rattraper()
+        assert "Secretin" not in repr(vars(autre.app.repository.get(dossier_id)))
     finally:
-        stockage.close()
         autre.close()
 
 
@@ -78,11 +75,11 @@ def test_une_panne_entre_la_suppression_et_l_effacement_est_reparee_depuis_le_jo
     app.supprimer_dossier(acteurs.gestionnaire, dossier_id, confirmer=True)  # type: ignore[arg-type]
     monkeypatch.setattr(app.coffre, "detruire", detruire)
     assert "Secretin" in repr(vars(app.repository.get(dossier_id)))
-    stockage = StockageVues(base)
+    service = assembler(base, app)
     try:
-        Projecteur(app, stockage, toutes_les_vues()).rattraper()
+        service.runner.rattraper()
     finally:
-        stockage.close()
+        service.stockage.close()
     assert "Secretin" not in repr(vars(app.repository.get(dossier_id)))
 
 
@@ -92,8 +89,8 @@ def test_le_retour_d_une_mutation_est_a_jour_meme_si_le_projecteur_tarde(
     """The read cache is on (as while the runner runs) but the runner lags: the payload still
     shows what the mutation just recorded, since the command's own process invalidates."""
     r = app.creer_dossier(acteurs.conseiller, Identite("Lent", "Léo", date(2004, 1, 1)))
-    monkeypatch.setattr(api.service.projecteur, "en_continu", True)
-    monkeypatch.setattr(api.service.projecteur, "attendre", lambda *a, **k: False)
+    monkeypatch.setattr(api.service.runner, "en_continu", True)
+    monkeypatch.setattr(api.service.runner, "attendre", lambda *a, **k: False)
     lire = "query($id: ID!) { dossier(id: $id) { version justifie } }"
     variables = {"id": gid("Dossier", r.dossier_id)}  # type: ignore[arg-type]
     assert api.donnees(lire, variables)["dossier"] == {"version": 1, "justifie": False}

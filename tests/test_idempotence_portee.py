@@ -27,15 +27,15 @@ def test_la_meme_cle_envoyee_deux_fois_en_meme_temps_rend_le_premier_resultat(
     app: Cotraitance,
 ) -> None:
     """A retry that overtakes the first attempt: both answer with the one dossier created."""
-    enregistrer = app._enregistrer
+    sauver = app.save
     resultats: list[Any] = []
 
-    def intercale(ctx: Contexte, agregats: Any) -> None:
-        app._enregistrer = enregistrer  # type: ignore[method-assign]
+    def intercale(*evenements: Any, **kwargs: Any) -> Any:
+        app.save = sauver  # type: ignore[method-assign]
         resultats.append(app.creer_dossier(ANNE, JEUNE))  # the retry, saved first
-        enregistrer(ctx, agregats)
+        return sauver(*evenements, **kwargs)
 
-    app._enregistrer = intercale  # type: ignore[method-assign]
+    app.save = intercale  # type: ignore[method-assign]
     premier = app.creer_dossier(ANNE, JEUNE)
     assert premier == resultats[0]
     avant = app.recorder.max_notification_id()

@@ -20,9 +20,9 @@ from api.ids import decoder_uuid
 from api.schema import construire_schema
 from application.contexte import Contexte
 from application.horloge import HorlogeFixe
-from application.settings import Settings
+from cotraitance.racine import Service, construire
+from cotraitance.settings import Settings
 from domain.valeurs import Acteur, Identite, Role, Sexe
-from projections.service import Service, demarrer
 
 DONNEES = Path(__file__).parent / "donnees"
 ML = "ML001"
@@ -54,9 +54,9 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
     copie = dossier / "magasin.db"
     shutil.copy(DONNEES / "magasin_v1.db", copie)
     settings = Settings(database_url=f"sqlite:///{copie}", var_dir=str(dossier))
-    service = demarrer(settings, HorlogeFixe(AUJOURDHUI))
-    for nom in service.projecteur.vues:
-        service.projecteur.reconstruire(nom)
+    service = construire(settings, HorlogeFixe(AUJOURDHUI))
+    for nom in service.runner.processeurs:
+        service.runner.reconstruire(nom)
     try:
         yield service
     finally:
@@ -85,7 +85,7 @@ def executer(service: Service, tmp_path_factory: pytest.TempPathFactory) -> Iter
 
 def test_le_magasin_fige_se_charge_et_ses_vues_se_reconstruisent(service: Service) -> None:
     assert service.app.recorder.max_notification_id() == ATTENDU["position"]
-    assert all(e.position == ATTENDU["position"] for e in service.projecteur.etats())
+    assert all(e.position == ATTENDU["position"] for e in service.runner.etats())
 
 
 @pytest.mark.parametrize("dossier_id", sorted(ATTENDU["dossiers"]))

@@ -9,8 +9,10 @@ from datetime import date
 import pytest
 
 from application.contexte import Contexte
-from application.persistance import Base
+from application.magasin.persistance import Base
 from application.service import Cotraitance
+from application.traitement.runner import Runner
+from application.traitement.stockage import StockageVues
 from domain.valeurs import (
     Identite,
     MotifArret,
@@ -22,43 +24,41 @@ from domain.valeurs import (
 )
 from projections import affectations, dossiers, ppae
 from projections.catalogue import toutes_les_vues
-from projections.runner import Projecteur
-from projections.stockage import StockageVues
 from tests.conftest import ML, Acteurs
 from tests.scenario_projections import peupler
 
 
 @pytest.fixture
-def projecteur(app: Cotraitance, base: Base) -> Iterator[Projecteur]:
+def projecteur(app: Cotraitance, base: Base) -> Iterator[Runner]:
     stockage = StockageVues(base)
     try:
-        yield Projecteur(app, stockage, toutes_les_vues())
+        yield Runner(app, stockage, toutes_les_vues())
     finally:
         stockage.close()
 
 
-def _contenu(projecteur: Projecteur) -> dict[str, list[tuple[object, ...]]]:
+def _contenu(projecteur: Runner) -> dict[str, list[tuple[object, ...]]]:
     with projecteur.stockage.lecture() as cur:
         return {
             v.nom: sorted(cur.fetchall(f"SELECT * FROM {v.table}"))
-            for v in projecteur.vues.values()
+            for v in projecteur.processeurs.values()
         }
 
 
 def test_une_vue_reconstruite_de_zero_egale_la_vue_tenue_au_fil_de_l_eau(
-    app: Cotraitance, projecteur: Projecteur, acteurs: Acteurs
+    app: Cotraitance, projecteur: Runner, acteurs: Acteurs
 ) -> None:
     peupler(app, acteurs, projecteur=projecteur, nombre=12)
     projecteur.rattraper(lot=5)
     vivant = _contenu(projecteur)
-    for nom in projecteur.vues:
+    for nom in projecteur.processeurs:
         projecteur.reconstruire(nom, lot=7)
     assert _contenu(projecteur) == vivant
     assert all(e.retard == 0 for e in projecteur.etats())
 
 
 def test_le_tableau_ppae_reflete_l_etat_des_agregats(
-    app: Cotraitance, projecteur: Projecteur, acteurs: Acteurs
+    app: Cotraitance, projecteur: Runner, acteurs: Acteurs
 ) -> None:
     ids = peupler(app, acteurs, nombre=10)
     projecteur.rattraper(lot=3)
@@ -76,7 +76,7 @@ def test_le_tableau_ppae_reflete_l_etat_des_agregats(
 
 
 def test_la_recherche_tolere_accents_casse_et_apostrophes(
-    app: Cotraitance, projecteur: Projecteur, acteurs: Acteurs
+    app: Cotraitance, projecteur: Runner, acteurs: Acteurs
 ) -> None:
     for nom, prenoms in [("BÉRANGER", "Lucas Émile"), ("N'Diaye", "Awa"), ("Lœvenbruck", "Zoé")]:
         app.creer_dossier(acteurs.conseiller, Identite(nom, prenoms, date(2004, 5, 17)))
@@ -96,7 +96,7 @@ def test_la_recherche_tolere_accents_casse_et_apostrophes(
 
 
 def test_la_recherche_par_date_de_naissance_et_identifiant_pe(
-    app: Cotraitance, projecteur: Projecteur, acteurs: Acteurs
+    app: Cotraitance, projecteur: Runner, acteurs: Acteurs
 ) -> None:
     app.creer_dossier(acteurs.conseiller, Identite("Martin", "Léa", date(2003, 1, 2)), "1234567A")
     app.creer_dossier(acteurs.conseiller, Identite("Martin", "Tom", date(2001, 7, 8)))
@@ -109,7 +109,7 @@ def test_la_recherche_par_date_de_naissance_et_identifiant_pe(
 
 
 def test_la_pagination_par_curseur_parcourt_tout_sans_doublon(
-    app: Cotraitance, projecteur: Projecteur, acteurs: Acteurs
+    app: Cotraitance, projecteur: Runner, acteurs: Acteurs
 ) -> None:
     for i in range(7):
         app.creer_dossier(acteurs.conseiller, Identite(f"Nom{i % 3}", f"P{i}", date(2004, 1, 1)))
@@ -129,7 +129,7 @@ def test_la_pagination_par_curseur_parcourt_tout_sans_doublon(
 
 
 def test_un_dossier_supprime_n_est_plus_trouve_et_ses_donnees_personnelles_quittent_la_vue(
-    app: Cotraitance, projecteur: Projecteur, acteurs: Acteurs
+    app: Cotraitance, projecteur: Runner, acteurs: Acteurs
 ) -> None:
     r = app.creer_dossier(acteurs.conseiller, Identite("Durand", "Paul", date(2004, 1, 1)))
     assert r.dossier_id is not None
@@ -145,7 +145,7 @@ def test_un_dossier_supprime_n_est_plus_trouve_et_ses_donnees_personnelles_quitt
 
 
 def test_les_affectations_se_listent_par_statut(
-    app: Cotraitance, projecteur: Projecteur, acteurs: Acteurs
+    app: Cotraitance, projecteur: Runner, acteurs: Acteurs
 ) -> None:
     peupler(app, acteurs, nombre=6)
     projecteur.rattraper()
@@ -156,7 +156,7 @@ def test_les_affectations_se_listent_par_statut(
 
 
 def test_le_tableau_filtre_par_statut_cotraitance_et_conseiller(
-    app: Cotraitance, projecteur: Projecteur, acteurs: Acteurs
+    app: Cotraitance, projecteur: Runner, acteurs: Acteurs
 ) -> None:
     ids = peupler(app, acteurs, nombre=4)
     premier = ids.ppaes[1]  # affected to C1, not yet entered
@@ -182,7 +182,7 @@ def test_le_tableau_filtre_par_statut_cotraitance_et_conseiller(
 
 
 def test_le_projecteur_en_continu_suit_les_nouveaux_evenements(
-    app: Cotraitance, projecteur: Projecteur, acteurs: Acteurs
+    app: Cotraitance, projecteur: Runner, acteurs: Acteurs
 ) -> None:
     """SQLite is polled; PostgreSQL is followed through the event store's subscription."""
     arret = threading.Event()
@@ -203,13 +203,13 @@ def test_le_projecteur_en_continu_suit_les_nouveaux_evenements(
 
 
 def test_un_changement_de_version_de_vue_la_reconstruit(
-    app: Cotraitance, projecteur: Projecteur, acteurs: Acteurs, base: Base
+    app: Cotraitance, projecteur: Runner, acteurs: Acteurs, base: Base
 ) -> None:
     peupler(app, acteurs, nombre=2)
     projecteur.rattraper()
     vues = toutes_les_vues()
     vues[0].version = vues[0].version + 1  # type: ignore[misc]
-    autre = Projecteur(app, projecteur.stockage, vues)
+    autre = Runner(app, projecteur.stockage, vues)
     etat = {e.nom: e for e in autre.etats()}[vues[0].nom]
     assert etat.position == 0
     assert not etat.a_reconstruire
@@ -218,7 +218,7 @@ def test_un_changement_de_version_de_vue_la_reconstruit(
 
 
 def test_un_evenement_saisi_apparait_dans_la_version_du_dossier(
-    app: Cotraitance, projecteur: Projecteur, acteurs: Acteurs
+    app: Cotraitance, projecteur: Runner, acteurs: Acteurs
 ) -> None:
     ctx: Contexte = acteurs.conseiller
     r = app.creer_dossier(ctx, Identite("Petit", "Noé", date(2005, 3, 3)))

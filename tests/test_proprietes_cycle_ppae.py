@@ -31,8 +31,8 @@ from hypothesis.stateful import (
 
 from application.contexte import Contexte, Resultat, systeme
 from application.horloge import HorlogeFixe
-from application.persistance import base_depuis_url
-from application.service import Cotraitance
+from application.magasin.persistance import base_depuis_url
+from cotraitance.racine import construire_application
 from domain.affectation import DonneesAffectation
 from domain.dossier import Dossier
 from domain.erreurs import ErreurMetier
@@ -84,27 +84,16 @@ def etat(agregat: Aggregate) -> dict[str, Any]:
     return {k: v for k, v in vars(agregat).items() if k != "_pending_events"}
 
 
-class CotraitanceObservee(Cotraitance):
-    """The application, keeping a copy of each aggregate as it was in memory when saved."""
-
-    name = "Cotraitance"  # the same stored application: its name picks the tables
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        self.etats_vivants: dict[UUID, Aggregate] = {}
-        super().__init__(*args, **kwargs)
-
-    def _enregistrer(self, ctx: Contexte, agregats: Sequence[Aggregate]) -> None:
-        super()._enregistrer(ctx, agregats)
-        for agregat in agregats:
-            self.etats_vivants[agregat.id] = copy.deepcopy(agregat)
-
-
 class CycleDeVie(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
         self.repertoire = tempfile.mkdtemp(prefix="cycle-ppae-")
-        env = base_depuis_url(f"sqlite:///{self.repertoire}/x.db").env
-        self.app = CotraitanceObservee(env=env, horloge=HorlogeFixe(AUJOURDHUI))
+        base = base_depuis_url(f"sqlite:///{self.repertoire}/x.db")
+        self.app = construire_application(base, HorlogeFixe(AUJOURDHUI))
+        # A copy of each aggregate as it was in memory when saved, told by the application's
+        # public listener (what the read cache listens to).
+        self.etats_vivants: dict[UUID, Aggregate] = {}
+        self.app.ecouteurs.append(self.observer)
         self.app.enregistrer_mission_locale(
             systeme(ML),
             ML,
@@ -113,7 +102,7 @@ class CycleDeVie(RuleBasedStateMachine):
             [Conseiller("C1", "Claire Martin"), Conseiller("C2", "Karim Benali")],
         )
         # A second instance on the same file: it knows nothing but the stored events.
-        self.relecture = Cotraitance(env=env, horloge=HorlogeFixe(AUJOURDHUI))
+        self.relecture = construire_application(base, HorlogeFixe(AUJOURDHUI))
         self.gestionnaire = Contexte(Acteur("gestion-1", Role.GESTIONNAIRE, ML))
         self.numero = 0
         self.affectations: list[UUID] = []
@@ -123,6 +112,10 @@ class CycleDeVie(RuleBasedStateMachine):
         self.rendez_vous: dict[UUID, list[str]] = {}
         self.statuts_finaux: dict[UUID, StatutPpae] = {}
         self.entrees_constatees: set[UUID] = set()
+
+    def observer(self, agregats: Sequence[Aggregate]) -> None:
+        for agregat in agregats:
+            self.etats_vivants[agregat.id] = copy.deepcopy(agregat)
 
     def teardown(self) -> None:
         self.relecture.close()
@@ -459,7 +452,8 @@ class CycleDeVie(RuleBasedStateMachine):
     @invariant()
     def rejouer_l_historique_redonne_l_etat_vivant(self) -> None:
         """(a) The history is the source of truth: a replay gives what the command computed."""
-        for agregat_id, vivant in self.app.etats_vivants.items():
+        assert self.etats_vivants, "no save observed: the invariant would check nothing"
+        for agregat_id, vivant in self.etats_vivants.items():
             rejoue = self.relecture.repository.get(agregat_id)
             assert type(rejoue) is type(vivant)
             assert etat(rejoue) == etat(vivant), type(vivant).__name__

@@ -4,7 +4,6 @@ on /health, and resumes from the views' committed positions."""
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from collections.abc import Callable
 from datetime import date
@@ -15,13 +14,15 @@ import pytest
 from starlette.testclient import TestClient
 
 from api.app import creer_app
-from application.persistance import Base
+from application.magasin.persistance import Base
 from application.service import Cotraitance
+from cotraitance.racine import assembler, reglages_api
 from domain.erreurs import ErreurMetier
 from domain.valeurs import Identite, TypeEvenement
 from projections import dossiers
-from tests.api_outils import Api, jeton, reglages, service_sur
+from tests.api_outils import Api, jeton, reglages
 from tests.conftest import ML, Acteurs
+from tests.scenario import dossier_importe
 
 ZORGLUB = Identite("Zorglub", "Léon", date(2004, 1, 1))
 
@@ -63,16 +64,16 @@ def test_une_recherche_non_imprimable_est_une_entree_invalide(api: Api) -> None:
 
 
 class Panne:
-    """Makes a view fail while ``active``, as a database outage or a poison event would."""
+    """Makes a call fail while ``active``, as a poison event or a database outage would."""
 
-    def __init__(self, traiter: Callable[..., int]) -> None:
-        self.traiter = traiter
+    def __init__(self, appel: Callable[..., Any]) -> None:
+        self.appel = appel
         self.active = True
 
-    def __call__(self, *args: Any) -> int:
+    def __call__(self, *args: Any) -> Any:
         if self.active:
             raise RuntimeError("panne simulée")
-        return self.traiter(*args)
+        return self.appel(*args)
 
 
 def _attendre(condition: Callable[[], bool], delai: float = 10.0) -> bool:
@@ -84,52 +85,85 @@ def _attendre(condition: Callable[[], bool], delai: float = 10.0) -> bool:
     return False
 
 
-def test_le_projecteur_survit_a_une_panne_puis_reprend_sans_rien_perdre(
+def _positions(service: Any) -> dict[str, int]:
+    return {e.nom: e.position for e in service.runner.etats()}
+
+
+def test_un_evenement_qu_un_processeur_ne_prend_pas_n_arrete_que_ce_processeur(
     app: Cotraitance, base: Base, acteurs: Acteurs, caplog: pytest.LogCaptureFixture
 ) -> None:
-    service = service_sur(app, base)
-    vue = service.projecteur.vues["recherche_dossiers"]
+    """One transaction per processor: the others go on; the stopped one resumes from its own
+    committed position once it can, and nothing is lost."""
+    service = assembler(base, app)
+    vue = service.runner.processeurs["recherche_dossiers"]
     panne = Panne(vue.traiter)
     vue.traiter = panne  # type: ignore[method-assign]
-    arret = threading.Event()
-    fil = threading.Thread(target=service.projecteur.executer, args=(arret, 0.02), daemon=True)
     caplog.set_level(logging.DEBUG)
-    fil.start()
+    service.demarrer()
     try:
         app.creer_dossier(acteurs.conseiller, ZORGLUB)
-        assert _attendre(lambda: service.projecteur.en_echec == "RuntimeError")
-        assert fil.is_alive()
+        derniere = app.magasin.position()
+        assert _attendre(lambda: service.runner.echecs == {"recherche_dossiers": "RuntimeError"})
+        assert _attendre(lambda: _positions(service)["tableau_ppae"] == derniere)
+        assert _positions(service)["recherche_dossiers"] < derniere
+        assert service.cache_actif  # the log is still read: the cache is still invalidated
+        panne.active = False
+        assert _attendre(lambda: not service.runner.echecs and _trouve(service))
+        assert _positions(service)["recherche_dossiers"] == derniere
+    finally:
+        service.close()
+    assert "Zorglub" not in caplog.text  # failures are logged by kind, never with the data
+    assert "recherche_dossiers" in caplog.text
+
+
+def test_le_runner_survit_a_un_journal_illisible_puis_reprend_sans_rien_perdre(
+    app: Cotraitance, base: Base, acteurs: Acteurs
+) -> None:
+    service = assembler(base, app)
+    panne = Panne(app.magasin.notifications)
+    app.magasin.notifications = panne  # type: ignore[method-assign]
+    service.demarrer()
+    try:
+        app.creer_dossier(acteurs.conseiller, ZORGLUB)
+        assert _attendre(lambda: service.runner.panne == "RuntimeError")
         assert not service.cache_actif  # nothing invalidates the cache meanwhile
         panne.active = False
-        assert _attendre(lambda: service.projecteur.en_echec is None and _trouve(service))
+        assert _attendre(lambda: service.runner.panne is None and _trouve(service))
     finally:
-        arret.set()
-        fil.join(timeout=10)
-        service.stockage.close()
-    assert "Zorglub" not in caplog.text  # failures are logged by kind, never with the data
+        service.close()
 
 
 def _trouve(service: Any) -> bool:
-    with service.stockage.lecture() as cur:
+    with service.lecture() as cur:
         return bool(dossiers.rechercher(cur, ML, "zorglub").total == 1)
 
 
-def test_la_sante_signale_un_projecteur_en_echec(
+def test_la_sante_nomme_le_processeur_arrete(
     app: Cotraitance, base: Base, acteurs: Acteurs, tmp_path: Path
 ) -> None:
-    service = service_sur(app, base)
-    vue = service.projecteur.vues["tableau_ppae"]
+    service = assembler(base, app)
+    vue = service.runner.processeurs["tableau_ppae"]
     vue.traiter = Panne(vue.traiter)  # type: ignore[method-assign]
-    with TestClient(creer_app(reglages(tmp_path), service)) as client:
-        assert client.get("/health").status_code in (200, 503)
-        app.creer_dossier(acteurs.conseiller, ZORGLUB)
-        assert _attendre(lambda: client.get("/health").status_code == 503)
-        corps = client.get("/health").json()
-        assert corps["status"] == "degrade"
-        assert corps["erreurProjections"] == "RuntimeError"
-        lecture = client.post(
-            "/graphql",
-            json={"query": "{ moi { sub } }"},
-            headers={"Authorization": f"Bearer {jeton()}"},
-        )
-        assert lecture.status_code == 200  # the API still answers
+    try:
+        with TestClient(creer_app(service, reglages_api(reglages(tmp_path)))) as client:
+            assert client.get("/health").status_code == 200
+            r = app.creer_dossier(acteurs.conseiller, ZORGLUB)
+            assert r.dossier_id is not None
+            app.saisir_evenement(
+                acteurs.conseiller, r.dossier_id, TypeEvenement.ATELIER, date(2026, 11, 2)
+            )
+            dossier_importe(app, acteurs.gestionnaire)
+            assert _attendre(lambda: client.get("/health").status_code == 503)
+            corps = client.get("/health").json()
+            assert corps["status"] == "degrade"
+            assert corps["processeursArretes"] == ["tableau_ppae"]
+            assert corps["projections"]["tableau_ppae"]["echec"] == "RuntimeError"
+            assert "echec" not in corps["projections"]["recherche_dossiers"]
+            lecture = client.post(
+                "/graphql",
+                json={"query": "{ moi { sub } }"},
+                headers={"Authorization": f"Bearer {jeton()}"},
+            )
+            assert lecture.status_code == 200  # the API still answers
+    finally:
+        service.stockage.close()

@@ -15,7 +15,7 @@ from typing import Any
 
 import psycopg
 
-from application.persistance import Base
+from application.magasin.persistance import Base
 
 Ligne = tuple[Any, ...]
 

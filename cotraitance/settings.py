@@ -6,13 +6,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from api.reglages import ConfigurationInvalide, ReglagesApi, ReglagesAuth
 from domain.regles import Regles
 
 DEFAULT_DATABASE_URL = f"sqlite:///{Path('var') / 'cotraitance.db'}"
-
-
-class ConfigurationInvalide(ValueError):
-    pass
+__all__ = ["ConfigurationInvalide", "Settings"]
 
 
 @dataclass(frozen=True)
@@ -65,27 +63,26 @@ class Settings:
         settings.verifier()
         return settings
 
+    def api(self, secret_dev: str | None) -> ReglagesApi:
+        """The web process's share of the settings."""
+        return ReglagesApi(
+            auth=ReglagesAuth(
+                prod=self.est_prod,
+                secret_dev=secret_dev,
+                jwks_url=self.oidc_jwks_url,
+                issuer=self.oidc_issuer,
+                audience=self.oidc_audience,
+            ),
+            journal_acces=self.access_log,
+            graphiql=self.graphiql,
+            introspection=self.introspection,
+            suggestions=self.field_suggestions,
+        )
+
     def verifier(self) -> None:
         """Production refuses to start with anything meant for development."""
-        if not self.est_prod:
-            return
-        problemes = []
-        if self.jwt_secret:
-            problemes.append("the dev token issuer (COTRAITANCE_JWT_SECRET) is set")
-        if not (self.oidc_jwks_url and self.oidc_issuer and self.oidc_audience):
-            problemes.append(
-                "COTRAITANCE_OIDC_JWKS_URL, COTRAITANCE_OIDC_ISSUER and "
-                "COTRAITANCE_OIDC_AUDIENCE are required"
-            )
-        for nom, actif in (
-            ("GraphiQL", self.graphiql),
-            ("introspection", self.introspection),
-            ("field suggestions", self.field_suggestions),
-        ):
-            if actif:
-                problemes.append(f"{nom} is on")
-        if problemes:
-            raise ConfigurationInvalide("prod refuses to start: " + "; ".join(problemes))
+        if self.est_prod:
+            self.api(self.jwt_secret).verifier()
 
 
 def _entier(environ: Mapping[str, str], nom: str, defaut: int) -> int:

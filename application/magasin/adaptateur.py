@@ -1,0 +1,110 @@
+"""What the application needs from the event store beyond the library's public API, on SQLite
+and PostgreSQL alike: SQL on the store's own database, many aggregates' events in one query,
+R21 metadata on events about to be saved, and the notification log."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.persistence import InfrastructureFactory, Notification, StoredEvent
+from eventsourcing.postgres import PostgresDatastore
+
+CLE_META = "_meta"
+"""The attribute of a stored event holding {acteur, role, ml, correlation, cle} (R21)."""
+
+
+class MagasinEvenements:
+    """The event store's database, reached through the library's datastore."""
+
+    def __init__(self, factory: InfrastructureFactory[Any]) -> None:
+        self._datastore: Any = getattr(factory, "datastore")  # noqa: B009 (library internal)
+        self.est_postgres = isinstance(self._datastore, PostgresDatastore)
+        self._recorder: Any = None
+
+    def attacher(self, recorder: Any) -> None:
+        """The application's recorder, built after its mapper (which needs this adapter)."""
+        self._recorder = recorder
+
+    def table(self, nom: str) -> str:
+        """A table of ours in the store's database (its PostgreSQL schema)."""
+        return f'"{self._datastore.schema}".{nom}' if self.est_postgres else nom
+
+    def executer(
+        self, sql: str, params: Sequence[Any] = (), commit: bool = False
+    ) -> list[tuple[Any, ...]]:
+        """One statement in its own transaction; SQL written with ``%s`` placeholders."""
+        if not self.est_postgres:
+            sql = sql.replace("%s", "?")
+        with self._datastore.transaction(commit=commit) as cur:
+            cur.execute(sql, tuple(params))
+            if not sql.lstrip().upper().startswith("SELECT"):
+                return []
+            return [
+                tuple(ligne.values()) if isinstance(ligne, dict) else tuple(ligne)
+                for ligne in cur.fetchall()
+            ]
+
+    def selectionner(self, ids: Sequence[UUID]) -> list[StoredEvent]:
+        """The stored events of every aggregate among ``ids``, in one query."""
+        if not ids:
+            return []
+        table = self._recorder.events_table_name
+        colonnes = "originator_id, originator_version, topic, state"
+        if self.est_postgres:
+            sql = f'SELECT {colonnes} FROM "{self._datastore.schema}"."{table}" '
+            sql += "WHERE originator_id = ANY(%s)"
+            lignes = self._lire(sql, [list(ids)])
+            return [StoredEvent(r[0], r[1], r[2], bytes(r[3])) for r in lignes]
+        marques = ", ".join("?" * len(ids))
+        sql = f"SELECT {colonnes} FROM {table} WHERE originator_id IN ({marques})"
+        lignes = self._lire(sql, [i.hex for i in ids])
+        return [StoredEvent(UUID(r[0]), r[1], r[2], r[3]) for r in lignes]
+
+    def _lire(self, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+        with self._datastore.transaction(commit=False) as cur:
+            cur.execute(sql, params)
+            return [
+                tuple(ligne.values()) if isinstance(ligne, dict) else tuple(ligne)
+                for ligne in cur.fetchall()
+            ]
+
+    @staticmethod
+    def estampiller(evenements: Sequence[Any], meta: dict[str, Any]) -> None:
+        """R21 metadata on events about to be saved (events are frozen: set it the library's
+        way, so that it is stored with the event's other attributes)."""
+        for evenement in evenements:
+            object.__setattr__(evenement, CLE_META, meta)
+
+    @staticmethod
+    def metadonnees(evenement: Any) -> dict[str, Any]:
+        meta: dict[str, Any] = getattr(evenement, CLE_META, None) or {}
+        return meta
+
+    @staticmethod
+    def attributs(evenement: Any) -> dict[str, Any]:
+        """An event's recorded attributes, by name (what the history shows)."""
+        return dict(vars(evenement))
+
+    # ------------------------------------------------------------------ notification log
+
+    def position(self) -> int:
+        """The id of the last notification recorded (0 when the log is empty)."""
+        return int(self._recorder.max_notification_id() or 0)
+
+    def notifications(
+        self, apres: int, limite: int, jusqua: int, sujets: Sequence[str] = ()
+    ) -> list[Notification]:
+        notifications: list[Notification] = self._recorder.select_notifications(
+            start=apres, limit=limite, stop=jusqua, topics=sujets, inclusive_of_start=False
+        )
+        return notifications
+
+    def abonnement(self, apres: int) -> AbstractContextManager[Iterator[Notification]]:
+        """PostgreSQL only: the notifications after ``apres`` as they are recorded."""
+        abonnement: AbstractContextManager[Iterator[Notification]] = self._recorder.subscribe(
+            gt=apres
+        )
+        return abonnement

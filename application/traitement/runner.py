@@ -1,0 +1,313 @@
+"""Keeps processors up to date from the event log, in batches: each processor's share of a batch
+is committed with its tracking position in its own transaction, so that an event one processor
+cannot take stops that processor only. Live mode polls on SQLite (it cannot subscribe) and
+follows the event store's subscription on PostgreSQL. Listeners registered by the composition
+root see every batch read (the read cache, key healing)."""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+from eventsourcing.persistence import Notification
+
+from application.base import ApplicationBase
+from application.magasin.chiffrement import CHAMPS_PERSONNELS
+from application.traitement.processeur import Processeur
+from application.traitement.stockage import Curseur, StockageVues
+
+LOT = 2000
+ATTENTE_MAX = 30.0
+journal = logging.getLogger("cotraitance.traitement")
+TABLE_POSITIONS = "projection_positions"
+Ecouteur = Callable[[Sequence[Any]], None]
+Lu = tuple[int, str, Any]
+"""(notification id, topic, domain event)."""
+
+
+@dataclass(frozen=True)
+class EtatProcesseur:
+    nom: str
+    position: int
+    version_enregistree: int | None
+    version_code: int
+    derniere_notification: int
+    echec: str | None = None
+    """The kind of failure that stopped it, if it is stopped."""
+
+    @property
+    def retard(self) -> int:
+        return max(0, self.derniere_notification - self.position)
+
+    @property
+    def a_reconstruire(self) -> bool:
+        return self.version_enregistree not in (None, self.version_code)
+
+
+class Runner:
+    def __init__(
+        self,
+        app: ApplicationBase,
+        stockage: StockageVues,
+        processeurs: Sequence[Processeur],
+        ecouteurs: Sequence[Ecouteur] = (),
+    ) -> None:
+        self.app = app
+        self.stockage = stockage
+        self.processeurs = {p.nom: p for p in processeurs}
+        self.ecouteurs = list(ecouteurs)
+        self.en_continu = False
+        self.panne: str | None = None
+        """The kind of failure that stops reading the log (the database is gone…)."""
+        self.echecs: dict[str, str] = {}
+        """Processors stopped by an event they could not take, with the kind of failure."""
+        self._prochain_essai: dict[str, tuple[float, float]] = {}
+        self._installer()
+
+    # ------------------------------------------------------------------ set-up and status
+
+    def _installer(self) -> None:
+        with self.stockage.transaction() as cur:
+            cur.execute(
+                f"CREATE TABLE IF NOT EXISTS {TABLE_POSITIONS} (nom TEXT PRIMARY KEY, "
+                "position BIGINT NOT NULL, version INTEGER NOT NULL)"
+            )
+            for processeur in self.processeurs.values():
+                processeur.creer(cur)
+        for etat in self.etats():
+            if etat.a_reconstruire:
+                self.reinitialiser(etat.nom)
+
+    def etats(self) -> list[EtatProcesseur]:
+        derniere = self.app.magasin.position()
+        with self.stockage.lecture() as cur:
+            lignes = {n: (p, v) for n, p, v in cur.fetchall(f"SELECT * FROM {TABLE_POSITIONS}")}
+        etats = []
+        for nom, processeur in self.processeurs.items():
+            position, version = lignes.get(nom, (0, None))
+            etats.append(
+                EtatProcesseur(
+                    nom, int(position), version, processeur.version, derniere, self.echecs.get(nom)
+                )
+            )
+        return etats
+
+    def reinitialiser(self, nom: str) -> None:
+        """Drops the processor's tables and position: the next catch-up rebuilds it from zero."""
+        processeur = self.processeurs[nom]
+        with self.stockage.transaction() as cur:
+            processeur.supprimer(cur)
+            processeur.creer(cur)
+            self._ecrire_position(cur, processeur, 0)
+        self._retablir(nom)
+
+    def reconstruire(self, nom: str, lot: int = LOT) -> int:
+        self.reinitialiser(nom)
+        return self.rattraper(lot, noms=[nom])
+
+    # ------------------------------------------------------------------ catching up
+
+    def rattraper(self, lot: int = LOT, noms: Sequence[str] | None = None) -> int:
+        """Processes every recorded event not yet taken by these processors (by default every
+        processor not stopped by a failure); returns how many were read.
+
+        While a batch is processed, the next one is read and decoded in a helper thread: the
+        event store's query and the processors' writes then overlap."""
+        choisis = [n for n in (noms or self.processeurs) if noms or n not in self.echecs]
+        if not choisis:
+            return 0
+        processeurs = [self.processeurs[n] for n in choisis]
+        sujets = sorted({s for p in processeurs for s in p.sujets}) if noms else []
+        plafond = self.app.magasin.position()
+        depart = min(self._position(p.nom) for p in processeurs)
+        lus = 0
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="traitement") as lecteur:
+            lu = self._lire(depart, lot, plafond, sujets)
+            while lu:
+                suivant = None
+                if len(lu) == lot:
+                    suivant = lecteur.submit(self._lire, lu[-1][0], lot, plafond, sujets)
+                self._appliquer(lu, processeurs)
+                lus += len(lu)
+                if suivant is None:
+                    break
+                lu = suivant.result()
+        self._avancer([p for p in processeurs if p.nom not in self.echecs], plafond)
+        return lus
+
+    def _lire(self, depart: int, lot: int, plafond: int, sujets: Sequence[str]) -> list[Lu]:
+        notifications = self.app.magasin.notifications(depart, lot, plafond, sujets)
+        return self._decoder(notifications) if notifications else []
+
+    def _avancer(self, processeurs: Sequence[Processeur], position: int) -> None:
+        """After a filtered read up to ``position``, nothing below it is left for these."""
+        with self.stockage.transaction() as cur:
+            for processeur in processeurs:
+                if self._position_verrouillee(cur, processeur) < position:
+                    self._ecrire_position(cur, processeur, position)
+
+    def _decoder(self, notifications: Sequence[Notification]) -> list[Lu]:
+        """The batch's domain events; the personal-data keys they need come in one query (R20),
+        not one query per encrypted event."""
+        chiffres = [n.originator_id for n in notifications if n.topic in CHAMPS_PERSONNELS]
+        if chiffres:
+            self.app.coffre.precharger(chiffres)  # type: ignore[arg-type]
+        return [(n.id, n.topic, self.app.mapper.to_domain_event(n)) for n in notifications]
+
+    def _appliquer(self, evenements: Sequence[Lu], processeurs: Sequence[Processeur]) -> None:
+        for ecouteur in self.ecouteurs:
+            ecouteur([e for _, _, e in evenements])
+        fin = evenements[-1][0]
+        for processeur in processeurs:
+            if processeur.nom in self.echecs:
+                continue
+            try:
+                self._appliquer_a(processeur, evenements, fin)
+            except Exception as exc:  # a poison event stops its processor, not the others
+                self._arreter(processeur.nom, exc)
+
+    def _appliquer_a(self, processeur: Processeur, evenements: Sequence[Lu], fin: int) -> None:
+        sujets = set(processeur.sujets)
+        with self.stockage.transaction() as cur:
+            position = self._position_verrouillee(cur, processeur)
+            if position >= fin:
+                return
+            part = [e for i, sujet, e in evenements if i > position and sujet in sujets]
+            if part:
+                processeur.traiter(cur, part)
+            self._ecrire_position(cur, processeur, fin)
+
+    def attendre(self, position: int, delai: float = 5.0) -> bool:
+        """Blocks until every running processor has taken ``position`` (read-your-writes)."""
+        limite = time.monotonic() + delai
+        while time.monotonic() < limite:
+            noms = [n for n in self.processeurs if n not in self.echecs]
+            if all(self._position(n) >= position for n in noms):
+                return True
+            time.sleep(0.01)
+        return False
+
+    # ------------------------------------------------------------------ failures
+
+    def _arreter(self, nom: str, exc: Exception) -> None:
+        self.echecs[nom] = type(exc).__name__
+        attente = self._prochain_essai.get(nom, (0.0, 0.2))[1]
+        self._prochain_essai[nom] = (time.monotonic() + attente, min(attente * 2, ATTENTE_MAX))
+        # Logged by kind only: events hold personal data.
+        journal.error(
+            "processor %s stopped (%s); retrying in %.1f s", nom, self.echecs[nom], attente
+        )
+
+    def _retablir(self, nom: str) -> None:
+        self.echecs.pop(nom, None)
+        self._prochain_essai.pop(nom, None)
+
+    def reessayer(self) -> None:
+        """Retries, each on its own, the stopped processors whose backoff has elapsed."""
+        maintenant = time.monotonic()
+        for nom in list(self.echecs):
+            if self._prochain_essai.get(nom, (0.0, 0.0))[0] > maintenant:
+                continue
+            echec = self.echecs.pop(nom)
+            self.rattraper(noms=[nom])
+            if nom in self.echecs:
+                continue
+            self._retablir(nom)
+            journal.warning("processor %s running again (after %s)", nom, echec)
+
+    # ------------------------------------------------------------------ live
+
+    def executer(self, arret: threading.Event, intervalle: float = 0.2) -> None:
+        """Runs until ``arret`` is set. A failure to read the log (database gone) is logged by
+        its kind only, then retried with backoff from the committed positions; meanwhile
+        ``panne`` says what failed."""
+        self.en_continu = True
+        attente = intervalle
+        try:
+            while not arret.is_set():
+                try:
+                    self.rattraper()
+                    self.reessayer()
+                    self.panne = None
+                    attente = intervalle
+                    if self.stockage.est_postgres:
+                        self._suivre_abonnement(arret)
+                    else:
+                        arret.wait(intervalle)
+                except Exception as exc:  # the runner must outlive any one failure
+                    self.panne = type(exc).__name__
+                    journal.error(
+                        "event log unreadable (%s); retrying in %.1f s", self.panne, attente
+                    )
+                    if arret.wait(attente):
+                        break
+                    attente = min(attente * 2, ATTENTE_MAX)
+                    self.stockage.reconnecter()
+        finally:
+            self.en_continu = False
+
+    def _suivre_abonnement(self, arret: threading.Event) -> None:
+        actifs = [n for n in self.processeurs if n not in self.echecs]
+        depart = min((self._position(n) for n in actifs), default=self.app.magasin.position())
+        file: queue.Queue[Notification] = queue.Queue(maxsize=LOT * 4)
+        with self.app.magasin.abonnement(depart) as abonnement:
+            lecteur = threading.Thread(target=_pomper, args=(abonnement, file), daemon=True)
+            lecteur.start()
+            try:
+                while not arret.is_set():
+                    if not lecteur.is_alive():
+                        raise ConnectionError("the event store subscription stopped")
+                    lot = _vider(file, LOT, attente=0.2)
+                    if lot:
+                        self._appliquer(self._decoder(lot), list(self.processeurs.values()))
+                        self.panne = None
+                    if self.echecs:
+                        self.reessayer()
+            finally:
+                abonnement.stop()  # type: ignore[attr-defined]
+
+    # ------------------------------------------------------------------ positions
+
+    def _position(self, nom: str) -> int:
+        with self.stockage.lecture() as cur:
+            ligne = cur.fetchone(f"SELECT position FROM {TABLE_POSITIONS} WHERE nom = %s", [nom])
+        return int(ligne[0]) if ligne else 0
+
+    def _position_verrouillee(self, cur: Curseur, processeur: Processeur) -> int:
+        verrou = " FOR UPDATE" if cur.est_postgres else ""
+        ligne = cur.fetchone(
+            f"SELECT position FROM {TABLE_POSITIONS} WHERE nom = %s{verrou}", [processeur.nom]
+        )
+        return int(ligne[0]) if ligne else 0
+
+    def _ecrire_position(self, cur: Curseur, processeur: Processeur, position: int) -> None:
+        cur.execute(
+            f"INSERT INTO {TABLE_POSITIONS} (nom, position, version) VALUES (%s, %s, %s) "
+            "ON CONFLICT (nom) DO UPDATE SET position = excluded.position, "
+            "version = excluded.version",
+            [processeur.nom, position, processeur.version],
+        )
+
+
+def _pomper(abonnement: Any, file: queue.Queue[Notification]) -> None:
+    for notification in abonnement:
+        file.put(notification)
+
+
+def _vider(file: queue.Queue[Notification], maximum: int, attente: float) -> list[Notification]:
+    try:
+        lot = [file.get(timeout=attente)]
+    except queue.Empty:
+        return []
+    while len(lot) < maximum:
+        try:
+            lot.append(file.get_nowait())
+        except queue.Empty:
+            break
+    return lot

@@ -1,0 +1,159 @@
+"""The composition root: from the settings to the running service.
+
+It builds the application with its ports, the list of processors (the read models of
+``projections/``; the DUDE emitter of ``integrations/dude/`` will join them), the workers (the
+processors' runner) and the listeners (read cache, key healing). ``api`` receives the result."""
+
+from __future__ import annotations
+
+import secrets
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import psycopg
+from psycopg import sql
+
+from api.reglages import ReglagesApi
+from api.service import EtatSante
+from application.cache import CacheAgregats
+from application.horloge import Horloge
+from application.magasin.persistance import Base, base_depuis_url
+from application.ports import Ports, flux_deduits_de_l_historique
+from application.service import Cotraitance
+from application.traitement.processeur import Processeur
+from application.traitement.runner import Runner
+from application.traitement.stockage import Curseur, StockageVues
+from cotraitance.settings import Settings
+from domain.regles import Regles
+from projections.catalogue import toutes_les_vues
+
+ATTENTE_LECTURES = 2.0
+"""Read-your-writes: how long a mutation waits for the read models to take what it recorded."""
+
+
+@dataclass
+class Service:
+    """The running world: the application, its processors and their runner, the read cache."""
+
+    base: Base
+    app: Cotraitance
+    stockage: StockageVues
+    runner: Runner
+    cache: CacheAgregats
+    _arret: threading.Event = field(default_factory=threading.Event)
+    _fil: threading.Thread | None = None
+
+    # ------------------------------------------------------------------ what api uses
+
+    @property
+    def cache_actif(self) -> bool:
+        """Only while the runner reads the log: it is what invalidates the cache."""
+        return self.runner.en_continu and self.runner.panne is None
+
+    @contextmanager
+    def lecture(self) -> Iterator[Curseur]:
+        with self.stockage.lecture() as cur:
+            yield cur
+
+    def attendre_lectures(self) -> None:
+        """Blocks until the read models have taken what was recorded so far (when they run)."""
+        if self.cache_actif:
+            self.runner.attendre(self.app.magasin.position(), ATTENTE_LECTURES)
+
+    def sante(self) -> EtatSante:
+        etats = self.runner.etats()
+        arrete = self._fil is not None and not self._fil.is_alive()
+        return EtatSante(
+            positions={e.nom: (e.position, e.retard) for e in etats},
+            echecs=dict(self.runner.echecs),
+            panne=self.runner.panne or ("runner stopped" if arrete else None),
+        )
+
+    def demarrer(self) -> None:
+        """Starts the workers (the processors' runner) in the background."""
+        self._arret.clear()
+        self._fil = threading.Thread(
+            target=self.runner.executer, args=(self._arret,), name="traitement", daemon=True
+        )
+        self._fil.start()
+
+    def arreter(self) -> None:
+        self._arret.set()
+        if self._fil is not None:
+            self._fil.join(10)
+
+    def close(self) -> None:
+        self.arreter()
+        self.stockage.close()
+        self.app.close()
+
+
+def preparer_base(base: Base) -> None:
+    """PostgreSQL: the schema must exist before the event store creates its tables."""
+    if base.est_postgres:
+        with psycopg.connect(base.conninfo(), autocommit=True) as conn:
+            conn.execute(
+                sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(
+                    sql.Identifier(base.postgres_schema)
+                )
+            )
+
+
+def construire_application(
+    base: Base, horloge: Horloge | None = None, regles: Regles | None = None
+) -> Cotraitance:
+    """The application with its ports injected."""
+    preparer_base(base)
+    return Cotraitance(env=base.env, ports=ports(), horloge=horloge, regles=regles)
+
+
+def ports() -> Ports:
+    """What the application reads from outside itself (R20's flows, for now from history)."""
+    return Ports(flux_transmis=flux_deduits_de_l_historique)
+
+
+def processeurs() -> list[Processeur]:
+    return [*toutes_les_vues()]
+
+
+def assembler(base: Base, app: Cotraitance, liste: Sequence[Processeur] | None = None) -> Service:
+    """The processors, their runner and the listeners around an application."""
+    stockage = StockageVues(base)
+    cache = CacheAgregats()
+
+    def invalider_evenements(evenements: Sequence[Any]) -> None:  # other processes' writes
+        cache.invalider(e.originator_id for e in evenements)
+
+    def invalider_agregats(agregats: Sequence[Any]) -> None:  # this process's, at once
+        cache.invalider(a.id for a in agregats)
+
+    ecouteurs = [app.coffre.detruire_les_cles_supprimees, invalider_evenements]
+    runner = Runner(app, stockage, processeurs() if liste is None else liste, ecouteurs)
+    app.ecouteurs.append(invalider_agregats)
+    return Service(base, app, stockage, runner, cache)
+
+
+def construire(settings: Settings, horloge: Horloge | None = None) -> Service:
+    base = base_depuis_url(settings.database_url)
+    return assembler(base, construire_application(base, horloge, settings.regles))
+
+
+def secret_dev(settings: Settings) -> str:
+    """The dev issuer's key: configured, or made once and kept under the var directory."""
+    if settings.jwt_secret:
+        return settings.jwt_secret
+    chemin = Path(settings.var_dir) / "dev-jwt-secret"
+    if not chemin.exists():
+        chemin.parent.mkdir(parents=True, exist_ok=True)
+        chemin.write_text(secrets.token_urlsafe(32), encoding="utf-8")
+        chemin.chmod(0o600)
+    return chemin.read_text(encoding="utf-8").strip()
+
+
+def reglages_api(settings: Settings) -> ReglagesApi:
+    """The web process's settings; the dev issuer's key only outside prod."""
+    return settings.api(settings.jwt_secret if settings.est_prod else secret_dev(settings))
