@@ -62,7 +62,9 @@ def _serveur(args: argparse.Namespace) -> None:
     )
     service = construire(settings)
     charger_demo(service.app, service.app.horloge.aujourdhui())
-    affectation = service.app.repository.get(Affectation.create_id("ML001", "DEMO-0010"))
+    affectation: Affectation = service.app.repository.get(
+        Affectation.create_id("ML001", "DEMO-0010")
+    )
     print(f"DOSSIER {affectation.dossier_id}", flush=True)
     uvicorn.run(
         creer_app(service, reglages_api(settings)),

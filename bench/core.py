@@ -37,8 +37,6 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
-from cotraitance.racine import ports
-
 RACINE = Path(__file__).resolve().parent.parent
 if str(RACINE) not in sys.path:
     sys.path.insert(0, str(RACINE))
@@ -54,10 +52,14 @@ from psycopg import sql  # noqa: E402
 from application.contexte import Contexte, Resultat, systeme  # noqa: E402
 from application.horloge import HorlogeFixe  # noqa: E402
 from application.magasin.persistance import Base, base_depuis_url  # noqa: E402
-from application.magasin.transcodage import enregistrer_transcodages  # noqa: E402
+from application.magasin.transcodage import (  # noqa: E402
+    encodage_autorise,
+    enregistrer_transcodages,
+)
 from application.service import Cotraitance  # noqa: E402
 from application.traitement.runner import LOT, Runner  # noqa: E402
 from application.traitement.stockage import StockageVues  # noqa: E402
+from cotraitance.racine import ports  # noqa: E402
 from domain.affectation import DonneesAffectation  # noqa: E402
 from domain.valeurs import (  # noqa: E402
     Acteur,
@@ -202,7 +204,13 @@ class Temoin(Application[UUID]):
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
-        enregistrer_transcodages(transcoder, Resultat)
+        enregistrer_transcodages(transcoder)
+
+    def save(self, *objets: Any, **kwargs: Any) -> Any:
+        # The same events as the application's: an affectation's identity in clear, the
+        # dossier's personal fields already encrypted in the model (no clear personal data).
+        with encodage_autorise():
+            return super().save(*objets, **kwargs)
 
 
 @dataclass
@@ -472,7 +480,8 @@ def travail_reconstruction() -> None:
     app = Cotraitance(env=base.env, ports=ports(), horloge=HorlogeFixe(AUJOURDHUI))
     stockage = StockageVues(base)
     try:
-        projecteur = Runner(app, stockage, toutes_les_vues())
+        vues = toutes_les_vues()
+        projecteur = Runner(app, stockage, vues)
         avant = rss_mo()
         debut = time.perf_counter()
         lus = {nom: projecteur.reconstruire(nom) for nom in projecteur.processeurs}
@@ -481,7 +490,7 @@ def travail_reconstruction() -> None:
         with stockage.lecture() as cur:
             lignes = {
                 v.nom: int((cur.fetchone(f"SELECT COUNT(*) FROM {v.table}") or (0,))[0])
-                for v in projecteur.processeurs.values()
+                for v in vues
             }
         retard = max(e.retard for e in projecteur.etats())
     finally:
@@ -581,6 +590,15 @@ class ProjectionStock(Projection[VueStock]):
         self.view.traiter(domain_event, tracking)
 
 
+class CotraitanceSeule(Cotraitance):
+    """The application as the library's runner builds it: from its environment alone."""
+
+    name = "Cotraitance"  # the same stored application: its name picks the tables
+
+    def __init__(self, env: dict[str, str] | None = None) -> None:
+        super().__init__(env, ports=ports())
+
+
 def mesurer_stock(base: Base, evenements: int) -> dict[str, Any]:
     with psycopg.connect(base.conninfo(), autocommit=True) as conn:
         ligne = conn.execute(
@@ -594,7 +612,7 @@ def mesurer_stock(base: Base, evenements: int) -> dict[str, Any]:
     cible = int(ligne[0])
     debut = time.perf_counter()
     runner = ProjectionRunner(
-        application_class=Cotraitance,
+        application_class=CotraitanceSeule,
         projection_class=ProjectionStock,
         view_class=VueStock,
         env=base.env,

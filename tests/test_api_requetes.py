@@ -31,6 +31,7 @@ from tests.scenario import (
     dossier_manuel,
     entretien,
     ids,
+    ppae_en_cours,
     recevoir,
     rendez_vous,
 )
@@ -306,3 +307,24 @@ def test_la_liste_des_affectations_se_filtre_par_statut(app, api):  # noqa: F811
         (noeud,) = [e["node"] for e in r["edges"]]
         assert (noeud["id"], noeud["statut"]) == (gid("Affectation", attendue), statut)
     assert api.donnees(AFFECTATIONS, {})["affectations"]["totalCount"] == 4
+
+
+def test_le_statut_de_cotraitance_ne_liste_que_des_ppae_non_initialises(app, api):  # noqa: F811
+    """R6: the cotraitance status is the wait for the first interview; a PPAE that started,
+    ended or was stopped has none, on the board as on the object."""
+    g = GESTIONNAIRE
+    attend = dossier_importe(app, g, "AFF-1").ppae_id
+    rendez_vous(app, g, attend, date(2026, 11, 25))
+    entre = ppae_en_cours(app, g, "AFF-2", nom="Martin")
+    rendez_vous(app, g, entre.ppae_id, date(2026, 11, 25))
+    arrete = dossier_importe(app, g, "AFF-3", nom="Petit").ppae_id
+    rendez_vous(app, g, arrete, date(2026, 11, 26))
+    app.arreter_cotraitance(g, arrete, MotifArret.REFUS_DU_JEUNE)
+    r = api.donnees(PPAES, {"sc": "EN_ATTENTE_ENTRETIEN"})["ppaes"]
+    assert [e["node"]["id"] for e in r["edges"]] == [gid("PPAE", attend)]
+    assert [e["node"]["statutCotraitance"] for e in r["edges"]] == ["EN_ATTENTE_ENTRETIEN"]
+    for p in (entre.ppae_id, arrete):
+        lu = api.donnees(
+            "query($id: ID!) { ppae(id: $id) { statutCotraitance } }", {"id": gid("PPAE", p)}
+        )
+        assert lu["ppae"]["statutCotraitance"] is None

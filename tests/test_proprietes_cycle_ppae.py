@@ -32,7 +32,7 @@ from hypothesis.stateful import (
 from application.contexte import Contexte, Resultat, systeme
 from application.horloge import HorlogeFixe
 from application.magasin.persistance import base_depuis_url
-from cotraitance.racine import construire_application
+from cotraitance.racine import assembler, construire_application
 from domain.affectation import DonneesAffectation
 from domain.dossier import Dossier
 from domain.erreurs import ErreurMetier
@@ -51,6 +51,7 @@ from domain.valeurs import (
     TypeAffectation,
     TypeEvenement,
 )
+from projections import ppae as tableau
 
 AUJOURDHUI = date(2026, 11, 20)
 ML = "ML001"
@@ -79,9 +80,19 @@ def jour_entre(debut: date, position: int) -> date:
     return debut + timedelta(days=(AUJOURDHUI - debut).days * position // 100)
 
 
+PERSONNEL = {"identite", "identifiant_pe", "piece", "identifiant_pe_avant_rapprochement"}
+
+
 def etat(agregat: Aggregate) -> dict[str, Any]:
-    """Every attribute of an aggregate (version, timestamps included), pending events excepted."""
-    return {k: v for k, v in vars(agregat).items() if k != "_pending_events"}
+    """Every attribute of an aggregate (version, timestamps included), pending events excepted.
+    A deleted dossier's personal data is erased (R20): only its other facts are compared."""
+    attributs = {k: v for k, v in vars(agregat).items() if k != "_pending_events"}
+    if isinstance(agregat, Dossier) and agregat.supprime:
+        attributs = {k: v for k, v in attributs.items() if k not in PERSONNEL}
+        attributs["evenements"] = {
+            i: (e.type, e.date, e.annule, e.remplace) for i, e in agregat.evenements.items()
+        }
+    return attributs
 
 
 class CycleDeVie(RuleBasedStateMachine):
@@ -103,6 +114,8 @@ class CycleDeVie(RuleBasedStateMachine):
         )
         # A second instance on the same file: it knows nothing but the stored events.
         self.relecture = construire_application(base, HorlogeFixe(AUJOURDHUI))
+        # The read models of that file, caught up after each step.
+        self.lectures = assembler(base, self.relecture)
         self.gestionnaire = Contexte(Acteur("gestion-1", Role.GESTIONNAIRE, ML))
         self.numero = 0
         self.affectations: list[UUID] = []
@@ -118,6 +131,7 @@ class CycleDeVie(RuleBasedStateMachine):
             self.etats_vivants[agregat.id] = copy.deepcopy(agregat)
 
     def teardown(self) -> None:
+        self.lectures.stockage.close()
         self.relecture.close()
         self.app.close()
         shutil.rmtree(self.repertoire, ignore_errors=True)
@@ -457,6 +471,29 @@ class CycleDeVie(RuleBasedStateMachine):
             rejoue = self.relecture.repository.get(agregat_id)
             assert type(rejoue) is type(vivant)
             assert etat(rejoue) == etat(vivant), type(vivant).__name__
+
+    @invariant()
+    def le_tableau_des_ppae_est_celui_des_agregats(self) -> None:
+        """R6 in one place: the board's fold and the aggregate agree on every PPAE, status and
+        cotraitance status included, whatever the appointments' outcomes."""
+        self.lectures.runner.rattraper()
+        with self.lectures.lecture() as cur:
+            page = tableau.lister(cur, ML, limite=1000)
+        lignes = {UUID(ligne["ppae_id"]): ligne for ligne in page.lignes}
+        assert set(lignes) == set(self.ppaes)
+        for ppae_id, ligne in lignes.items():
+            p = self.relecture.repository.get(ppae_id)
+            attendu = {
+                "statut": p.statut.value,
+                "statut_cotraitance": p.statut_cotraitance.value if p.statut_cotraitance else None,
+                "conseiller_id": p.conseiller_id,
+                "date_entree": p.date_entree.isoformat() if p.date_entree else None,
+                "date_sortie": p.date_sortie.isoformat() if p.date_sortie else None,
+                "version": p.version,
+            }
+            assert {k: ligne[k] for k in attendu} == attendu
+            if p.statut is not StatutPpae.NON_INITIALISE:
+                assert p.statut_cotraitance is None
 
     @invariant()
     def un_dossier_n_a_jamais_deux_ppae_ouverts(self) -> None:
