@@ -96,7 +96,7 @@ async def _ppae_payload(info: Ctx, commande: Commande, cle: str | None) -> PPAEP
     r = await _executer(info, commande, cle)
     if isinstance(r, list):
         return PPAEPayload(erreurs=r)
-    avertissements = [Avertissement(code=a.code, message=a.message) for a in r.avertissements]
+    avertissements = [Avertissement.de(a) for a in r.avertissements]
     return PPAEPayload(ppae=await _ppae(info.context, r.ppae_id), avertissements=avertissements)
 
 

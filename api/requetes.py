@@ -23,12 +23,12 @@ from api.ids import (
 from api.types import (
     PPAE,
     Affectation,
+    Connection,
     Conseiller,
     Ctx,
     Dossier,
     Evenement,
     Node,
-    PageInfo,
     Utilisateur,
 )
 from domain.affectation import Affectation as AffectationAgregat
@@ -43,45 +43,6 @@ from projections.requetes import Page
 N = TypeVar("N")
 
 
-@strawberry.type
-class DossierEdge:
-    node: Dossier
-    cursor: str
-
-
-@strawberry.type
-class DossierConnection:
-    edges: list[DossierEdge]
-    page_info: PageInfo
-    total_count: int
-
-
-@strawberry.type
-class PPAEEdge:
-    node: PPAE
-    cursor: str
-
-
-@strawberry.type
-class PPAEConnection:
-    edges: list[PPAEEdge]
-    page_info: PageInfo
-    total_count: int
-
-
-@strawberry.type
-class AffectationEdge:
-    node: Affectation
-    cursor: str
-
-
-@strawberry.type
-class AffectationConnection:
-    edges: list[AffectationEdge]
-    page_info: PageInfo
-    total_count: int
-
-
 async def _page(
     info: Ctx,
     first: int | None,
@@ -90,7 +51,7 @@ async def _page(
     tri: str,
     cle: str,
     noeud: Callable[[UUID], Awaitable[N | None]],
-) -> tuple[list[tuple[N, str]], PageInfo, int]:
+) -> Connection[N]:
     """Reads one page of a view off the event loop, then resolves its rows to nodes."""
     ctx = info.context
     ctx.exiger_lecture()
@@ -110,8 +71,7 @@ async def _page(
         objet = await noeud(i)
         if objet is not None:
             noeuds.append((objet, encoder_curseur(ligne[tri], ligne[cle])))
-    info_page = PageInfo(has_next_page=page.suivante, end_cursor=noeuds[-1][1] if noeuds else None)
-    return noeuds, info_page, page.total
+    return Connection.de(noeuds, page.suivante, page.total)
 
 
 async def _dossier(info: Ctx, id: str) -> Dossier | None:
@@ -196,7 +156,7 @@ class Query:
         identifiant_pe: str | None = None,
         first: int | None = 20,
         after: str | None = None,
-    ) -> DossierConnection:
+    ) -> Connection[Dossier]:
         ml = info.context.acteur.code_ml
         for valeur, champ, maximum in (
             (texte, "texte", 200),
@@ -214,9 +174,7 @@ class Query:
             d = await info.context.charger(DossierAgregat, i)
             return Dossier.de(d) if d else None
 
-        noeuds, page, total = await _page(info, first, after, lire, "tri", "dossier_id", noeud)
-        edges = [DossierEdge(node=n, cursor=c) for n, c in noeuds]
-        return DossierConnection(edges=edges, page_info=page, total_count=total)
+        return await _page(info, first, after, lire, "tri", "dossier_id", noeud)
 
     @strawberry.field
     async def ppaes(
@@ -227,7 +185,7 @@ class Query:
         conseiller_id: strawberry.ID | None = None,
         first: int | None = 20,
         after: str | None = None,
-    ) -> PPAEConnection:
+    ) -> Connection[PPAE]:
         ml = info.context.acteur.code_ml
 
         def lire(cur: Any, apres: tuple[str, str] | None, limite: int) -> Page:
@@ -239,9 +197,7 @@ class Query:
             p = await info.context.charger(PPAEAgregat, i)
             return PPAE.de(p) if p else None
 
-        noeuds, page, total = await _page(info, first, after, lire, "ouvert_le", "ppae_id", noeud)
-        edges = [PPAEEdge(node=n, cursor=c) for n, c in noeuds]
-        return PPAEConnection(edges=edges, page_info=page, total_count=total)
+        return await _page(info, first, after, lire, "ouvert_le", "ppae_id", noeud)
 
     @strawberry.field
     async def affectations(
@@ -251,7 +207,7 @@ class Query:
         liste: ListeCotraitance | None = None,
         first: int | None = 20,
         after: str | None = None,
-    ) -> AffectationConnection:
+    ) -> Connection[Affectation]:
         ml = info.context.acteur.code_ml
 
         def lire(cur: Any, apres: tuple[str, str] | None, limite: int) -> Page:
@@ -261,6 +217,4 @@ class Query:
             a = await info.context.charger(AffectationAgregat, i)
             return Affectation.de(a) if a else None
 
-        noeuds, page, total = await _page(info, first, after, lire, "tri", "affectation_id", noeud)
-        edges = [AffectationEdge(node=n, cursor=c) for n, c in noeuds]
-        return AffectationConnection(edges=edges, page_info=page, total_count=total)
+        return await _page(info, first, after, lire, "tri", "affectation_id", noeud)
