@@ -20,12 +20,11 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from starlette.testclient import TestClient
 
-from api.app import creer_app
 from api.auth import DEV_AUDIENCE, DEV_ISSUER
 from application.magasin.persistance import Base
 from application.service import Cotraitance
-from cotraitance.racine import assembler, reglages_api
 from cotraitance.settings import Settings
+from tests.api_outils import client_http
 from tests.conftest import ML
 
 ISSUER = "https://idp.exemple.test/realms/cotraitance"
@@ -106,6 +105,7 @@ def fournisseur() -> Iterator[Fournisseur]:
     f = Fournisseur()
     yield f
     f.serveur.shutdown()
+    f.serveur.server_close()
 
 
 def reglages_prod(tmp_path: Path, jwks_url: str) -> Settings:
@@ -127,5 +127,5 @@ def prod(
     app: Cotraitance, base: Base, tmp_path: Path, fournisseur: Fournisseur
 ) -> Iterator[TestClient]:
     settings = reglages_prod(tmp_path, fournisseur.url)
-    with TestClient(creer_app(assembler(base, app), reglages_api(settings))) as client:
+    with client_http(app, base, settings) as client:
         yield client

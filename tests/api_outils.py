@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -84,15 +85,21 @@ def jeton(role: Role = Role.GESTIONNAIRE, ml: str = ML, sub: str = "testeur") ->
     return emettre_jeton_dev(SECRET, sub, role, ml)
 
 
-@pytest.fixture
-def http(app: Cotraitance, base: Base, tmp_path: Path) -> Iterator[TestClient]:
-    """The Starlette app through its lifespan (the projection runner runs in the background)."""
+@contextmanager
+def client_http(app: Cotraitance, base: Base, settings: Settings) -> Iterator[TestClient]:
+    """The Starlette app through its lifespan (the processors' runner runs in the background)."""
     service = assembler(base, app)
     try:
-        with TestClient(creer_app(service, reglages_api(reglages(tmp_path)))) as client:
+        with TestClient(creer_app(service, reglages_api(settings))) as client:
             yield client
     finally:
         service.stockage.close()
+
+
+@pytest.fixture
+def http(app: Cotraitance, base: Base, tmp_path: Path) -> Iterator[TestClient]:
+    with client_http(app, base, reglages(tmp_path)) as client:
+        yield client
 
 
 def poster(

@@ -12,14 +12,12 @@ import pytest
 from starlette.testclient import TestClient
 
 import cotraitance.cli
-from api.app import creer_app
 from application.magasin.persistance import Base
 from application.service import Cotraitance
 from cotraitance.cli import main
-from cotraitance.racine import assembler, reglages_api
 from cotraitance.settings import ConfigurationInvalide, Settings
 from tests.api_oidc import AUDIENCE, ISSUER, Fournisseur, fournisseur, prod  # noqa: F401
-from tests.api_outils import http, poster, reglages  # noqa: F401
+from tests.api_outils import client_http, http, poster, reglages  # noqa: F401
 
 PROD = {
     "COTRAITANCE_ENV": "prod",
@@ -83,8 +81,8 @@ def test_une_configuration_de_prod_incoherente_construite_en_code_est_refusee_pa
         var_dir=str(tmp_path),
         access_log=str(tmp_path / "acces.jsonl"),
     )
-    with pytest.raises(ConfigurationInvalide):
-        creer_app(assembler(base, app), reglages_api(settings))
+    with pytest.raises(ConfigurationInvalide), client_http(app, base, settings):
+        pass
 
 
 # ------------------------------------------------------------------ what prod serves

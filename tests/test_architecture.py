@@ -1,4 +1,5 @@
-"""The domain knows only the standard library, eventsourcing.domain and rapidfuzz (STYLE.md)."""
+"""Where things may be imported from (STYLE.md); import-linter's contracts in pyproject.toml
+cover the packages, these tests cover what it cannot see (submodules of external packages)."""
 
 from __future__ import annotations
 
@@ -30,4 +31,21 @@ def test_le_domaine_n_importe_que_la_bibliotheque_standard_et_eventsourcing_doma
                 continue
             if not any(nom == p or nom.startswith(p + ".") for p in PERMIS):
                 fautifs.setdefault(fichier.name, []).append(nom)
+    assert fautifs == {}
+
+
+INTERNES = ("eventsourcing.postgres", "eventsourcing.sqlite", "eventsourcing.system")
+ADAPTATEUR = RACINE / "application" / "magasin"
+
+
+def test_seul_l_adaptateur_du_magasin_touche_aux_internes_de_la_bibliotheque() -> None:
+    """A library upgrade touches application/magasin alone."""
+    fautifs = {}
+    for paquet in ("api", "application", "cotraitance", "domain", "integrations", "projections"):
+        for fichier in sorted((RACINE / paquet).rglob("*.py")):
+            if ADAPTATEUR in fichier.parents:
+                continue
+            internes = [n for n in _imports(fichier) if n.startswith(INTERNES)]
+            if internes:
+                fautifs[str(fichier.relative_to(RACINE))] = internes
     assert fautifs == {}
