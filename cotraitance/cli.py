@@ -147,7 +147,7 @@ def importer_missions_locales(service: Service, args: argparse.Namespace) -> int
 
 
 def projections_status(service: Service, args: argparse.Namespace) -> int:
-    print(f"{'view':<28}{'position':>10}{'lag':>10}  state")
+    print(f"{'processor':<28}{'position':>10}{'lag':>10}  state")
     for etat in service.runner.etats():
         statut = "to rebuild" if etat.a_reconstruire else "ok"
         print(f"{etat.nom:<28}{etat.position:>10}{etat.retard:>10}  {statut}")
