@@ -72,23 +72,27 @@ class DataclassAsDict(Transcoding):
     def __init__(self, value_type: type, name: str | None = None) -> None:
         self.type = value_type
         self.name = name or value_type.__name__
+        self._champs = {f.name: f for f in dataclasses.fields(value_type)}
 
     def encode(self, obj: Any) -> dict[str, Any]:
-        return {f.name: getattr(obj, f.name) for f in dataclasses.fields(obj)}
+        return {nom: getattr(obj, nom) for nom in self._champs}
 
     def decode(self, data: dict[str, Any]) -> Any:
         valeur: Any = object.__new__(self.type)
-        for f in dataclasses.fields(self.type):
-            if f.name in data:
-                contenu = data[f.name]
-            elif f.default is not dataclasses.MISSING:
-                contenu = f.default
-            elif f.default_factory is not dataclasses.MISSING:
-                contenu = f.default_factory()
-            else:
-                raise ValueError(f"{self.name}: stored value has no field {f.name}")
-            object.__setattr__(valeur, f.name, contenu)
+        valeur.__dict__.update(data)  # a frozen dataclass's fields, set without its checks
+        if len(data) != len(self._champs):
+            for nom in self._champs:
+                if nom not in data:
+                    valeur.__dict__[nom] = self._defaut(nom)
         return valeur
+
+    def _defaut(self, nom: str) -> Any:
+        champ = self._champs[nom]
+        if champ.default is not dataclasses.MISSING:
+            return champ.default
+        if champ.default_factory is not dataclasses.MISSING:
+            return champ.default_factory()
+        raise ValueError(f"{self.name}: stored value has no field {nom}")
 
 
 class IdentiteProtegee(DataclassAsDict):
