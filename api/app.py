@@ -22,6 +22,7 @@ from strawberry.types.unset import UnsetType
 
 from api.auth import Authentificateur, FournisseurInjoignable, NonAuthentifie
 from api.contexte import ContexteRequete, JournalAcces, en_thread
+from api.corps import probleme_du_corps
 from api.erreurs import BAD_USER_INPUT, INTERNAL_SERVER_ERROR, UNAUTHENTICATED, formater, journal
 from api.reglages import ReglagesApi
 from api.schema import construire_schema
@@ -142,6 +143,12 @@ class Garde:
             await erreur_http(503, INTERNAL_SERVER_ERROR, str(exc), request_id)(
                 scope, receive, send
             )
+            return
+
+        json_annonce = "json" in request.headers.get("content-type", "application/json")
+        raison = probleme_du_corps(corps) if request.method == "POST" and json_annonce else None
+        if raison is not None:
+            await erreur_http(400, BAD_USER_INPUT, raison, request_id)(scope, receive, send)
             return
 
         async def rejouer() -> Message:

@@ -8,6 +8,7 @@ import json
 from uuid import UUID
 
 from api.erreurs import entree_invalide
+from api.saisies import probleme
 
 
 def encoder_id(type_: str, cle: str | UUID) -> str:
@@ -59,6 +60,8 @@ def decoder_curseur(
     except (binascii.Error, UnicodeDecodeError, ValueError):
         raise entree_invalide("Curseur invalide.", "after") from None
     if not isinstance(cle, list) or len(cle) != taille or not all(type(x) in types for x in cle):
+        raise entree_invalide("Curseur invalide.", "after")
+    if any(isinstance(x, str) and probleme(x, "after") for x in cle):
         raise entree_invalide("Curseur invalide.", "after")
     return cle
 

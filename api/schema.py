@@ -7,35 +7,27 @@ from collections.abc import Iterator
 from typing import Any
 
 import strawberry
-from graphql import GraphQLError
+from graphql import ASTValidationRule, GraphQLError
 from graphql.validation import NoSchemaIntrospectionCustomRule
 from strawberry.extensions import (
     AddValidationRules,
     MaxTokensLimiter,
     ParserCache,
     SchemaExtension,
-    ValidationCache,
-    max_aliases,
-    query_depth_limiter,
 )
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
 from api.contexte import ContexteRequete
+from api.limites import ValidationBornee
 from api.mutation import Mutation
 from api.requetes import Query
 from api.types import PPAE, Affectation, Dossier
 
-PROFONDEUR_MAX = 10
-ALIAS_MAX = 15
 JETONS_MAX = 2000
 OPERATIONS_PAR_LOT_MAX = 5
 CACHE_DOCUMENTS = 256
 """Front-ends send the same few documents: parse and validate each once."""
-REGLES_LIMITES = [
-    query_depth_limiter.create_validator(PROFONDEUR_MAX, should_ignore=None),
-    max_aliases.create_validator(ALIAS_MAX),
-]
 
 
 class JournalisationAcces(SchemaExtension):
@@ -62,13 +54,14 @@ class SchemaCotraitance(strawberry.Schema):
 
 
 def construire_schema(introspection: bool, suggestions: bool) -> strawberry.Schema:
-    # The rule classes are made once, so that the validation cache recognises them.
-    regles = [*REGLES_LIMITES, *([] if introspection else [NoSchemaIntrospectionCustomRule])]
+    regles: list[type[ASTValidationRule]] = (
+        [] if introspection else [NoSchemaIntrospectionCustomRule]
+    )
     extensions: list[Any] = [
         functools.partial(MaxTokensLimiter, max_token_count=JETONS_MAX),
         functools.partial(ParserCache, maxsize=CACHE_DOCUMENTS),
         functools.partial(AddValidationRules, regles),
-        functools.partial(ValidationCache, maxsize=CACHE_DOCUMENTS),
+        ValidationBornee,
         JournalisationAcces,
     ]
     return SchemaCotraitance(

@@ -161,7 +161,8 @@ class ApplicationBase(Application[UUID]):
             return
         self.magasin.estampiller(evenements, ctx.metadonnees())
         try:
-            self.save(*evenements)
+            with self.coffre.retirees_en_cas_d_echec():
+                self.save(*evenements)
         except IntegrityError:
             raise ConflitVersion(
                 "Une autre modification a été enregistrée en même temps : rechargez puis réessayez."

@@ -9,8 +9,9 @@ import re
 
 from domain.erreurs import SaisieInvalide
 
-# Control characters but tab, line feed and carriage return, which free text may hold.
-_CONTROLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Control characters but tab, line feed and carriage return, which free text may hold; and
+# lone surrogates, which no database can store.
+_CONTROLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 IDENTIFIANT_PE_MAX = 20
 ID_AFFECTATION_MAX = 60
 PIECE_MAX = 100

@@ -14,7 +14,8 @@ from starlette.testclient import TestClient
 
 from api.app import TAILLE_CORPS_MAX
 from api.ids import encoder_curseur, encoder_id
-from api.schema import ALIAS_MAX, JETONS_MAX, OPERATIONS_PAR_LOT_MAX, PROFONDEUR_MAX
+from api.limites import ALIAS_MAX, PROFONDEUR_MAX
+from api.schema import JETONS_MAX, OPERATIONS_PAR_LOT_MAX
 from application.service import Cotraitance
 from domain.valeurs import Role
 from projections import dossiers as vue_dossiers
@@ -328,3 +329,141 @@ def test_le_texte_et_les_variables_d_une_requete_n_atteignent_jamais_les_journau
     enregistrements = [json.dumps([r.getMessage(), str(r.args)]) for r in caplog.records]
     assert all("Dupontel" not in e for e in enregistrements)
     assert "Dupontel" not in caplog.text
+
+
+# ------------------------------------------------------------------ hostile documents and bodies
+
+
+def _bombe(niveaux: int) -> str:
+    """Each fragment spreads the previous one twice: 2**niveaux fields once expanded."""
+    fragments = ["fragment F0 on Query { moi { sub } }"]
+    fragments += [
+        f"fragment F{i} on Query {{ ...F{i - 1} ...F{i - 1} }}" for i in range(1, niveaux + 1)
+    ]
+    return f"query B {{ ...F{niveaux} }} " + " ".join(fragments)
+
+
+@pytest.mark.parametrize("niveaux", [22, 26, 60])
+def test_une_bombe_de_fragments_est_refusee_sans_etre_developpee(
+    http: TestClient,  # noqa: F811
+    niveaux: int,
+) -> None:
+    """R24: 2**60 fields would never be expanded in a lifetime; the cost is measured once per
+    fragment and the document refused before any other validation."""
+    corps = _propre(poster(http, _bombe(niveaux)))
+    assert _codes(corps) == ["GRAPHQL_VALIDATION_FAILED"]
+    assert "coûteuse" in corps["errors"][0]["message"]
+    assert http.get("/health").status_code == 200
+
+
+def test_des_fragments_raisonnables_passent(http: TestClient) -> None:  # noqa: F811
+    corps = _propre(poster(http, _bombe(8)))  # 256 fields
+    assert "errors" not in corps, corps
+
+
+@pytest.mark.parametrize(
+    "corps",
+    [
+        pytest.param(b"null", id="null"),
+        pytest.param(b"1", id="nombre"),
+        pytest.param(b'"x"', id="texte"),
+        pytest.param(b"true", id="booleen"),
+        pytest.param(b"[1]", id="lot-non-objet"),
+        pytest.param(b"[]", id="lot-vide"),
+        pytest.param(b'[{"query": "{ moi { sub } }"}, 2]', id="lot-mixte"),
+        pytest.param(b'{"query": "{ moi { sub } }", "operationName": 4}', id="nom-non-texte"),
+        pytest.param(b'{"query": "\xff\xfe"}', id="pas-utf8"),
+        pytest.param(b"[" * 5000 + b"]" * 5000, id="json-imbrique"),
+    ],
+)
+def test_un_corps_qui_n_est_pas_une_requete_graphql_donne_400_sans_trace(
+    http: TestClient,  # noqa: F811
+    corps: bytes,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """R24: the client's fault, BAD_USER_INPUT; nothing logged as a failure of ours."""
+    caplog.set_level(logging.INFO)
+    reponse = http.post(
+        "/graphql", content=corps, headers={**ENTETES, "Content-Type": "application/json"}
+    )
+    assert reponse.status_code == 400, reponse.text
+    assert _codes(_propre(reponse)) == ["BAD_USER_INPUT"]
+    assert reponse.json()["errors"][0]["extensions"]["requestId"]
+    assert "Traceback" not in caplog.text
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+CHAINES_INSTOCKABLES = {
+    "surrogate": "\ud800",
+    "nul": "a\x00b",
+    "controle": "a\x07b",
+}
+
+
+@pytest.mark.parametrize("chaine", CHAINES_INSTOCKABLES.values(), ids=CHAINES_INSTOCKABLES)
+@pytest.mark.parametrize(
+    ("document", "variables"),
+    [
+        pytest.param(
+            "mutation($i: CreerDossierInput!) { creerDossier(input: $i) { erreurs { code } } }",
+            {"i": {"nom": "@", "prenoms": "Léa", "dateNaissance": "2004-01-01"}},
+            id="nom",
+        ),
+        pytest.param(
+            "mutation($i: CreerDossierInput!) { creerDossier(input: $i) { erreurs { code } } }",
+            {"i": {"nom": "Dupont", "prenoms": "Léa", "dateNaissance": "2004-01-01",
+                   "cleIdempotence": "@"}},
+            id="cle",
+        ),
+        pytest.param("query($c: ID) { ppaes(conseillerId: $c) { totalCount } }", {"c": "@"},
+                     id="filtre"),
+        pytest.param("query($t: String) { rechercherDossiers(texte: $t) { totalCount } }",
+                     {"t": "@"}, id="recherche"),
+        pytest.param("query($a: String) { ppaes(after: $a) { totalCount } }", {"a": "@"},
+                     id="curseur"),
+    ],
+)  # fmt: skip
+def test_une_chaine_instockable_est_refusee_a_l_entree_sans_rien_enregistrer(
+    app: Cotraitance,
+    http: TestClient,  # noqa: F811
+    document: str,
+    variables: dict[str, Any],
+    chaine: str,
+) -> None:
+    """R24: whatever the field, on SQLite as on PostgreSQL: BAD_USER_INPUT naming it."""
+    avant = app.recorder.max_notification_id()
+    vraies = json.loads(json.dumps(variables).replace('"@"', json.dumps(chaine)))
+    texte = json.dumps({"query": document, "variables": vraies})  # "\ud800" escaped, as sent
+    entetes = {**ENTETES, "Content-Type": "application/json"}
+    corps = _propre(http.post("/graphql", content=texte, headers=entetes))
+    assert _codes(corps) == ["BAD_USER_INPUT"]
+    assert corps["errors"][0]["extensions"]["champ"]
+    assert app.recorder.max_notification_id() == avant
+
+
+def test_une_chaine_instockable_ecrite_dans_le_document_est_refusee(
+    http: TestClient,  # noqa: F811
+) -> None:
+    """A NUL written in the document reaches the same check; a lone surrogate is not even valid
+    GraphQL (a syntax error)."""
+    corps = _propre(poster(http, '{ rechercherDossiers(texte: "a\\u0000b") { totalCount } }'))
+    assert _codes(corps) == ["BAD_USER_INPUT"]
+    assert corps["errors"][0]["extensions"]["champ"] == "texte"
+    corps = _propre(poster(http, '{ rechercherDossiers(texte: "a\\ud800") { totalCount } }'))
+    assert _codes(corps) == ["GRAPHQL_VALIDATION_FAILED"]
+
+
+def test_une_cle_d_idempotence_demesuree_est_refusee(
+    app: Cotraitance,
+    http: TestClient,  # noqa: F811
+) -> None:
+    """A 60,000-character key would be stored in event metadata for ever."""
+    avant = app.recorder.max_notification_id()
+    entree = {"nom": "Dupont", "prenoms": "Léa", "dateNaissance": "2004-01-01",
+              "cleIdempotence": "k" * 60_000}  # fmt: skip
+    document = "mutation($i: CreerDossierInput!) { creerDossier(input: $i) { erreurs { code } } }"
+    reponse = http.post("/graphql", json={"query": document, "variables": {"i": entree}},
+                        headers=ENTETES)  # fmt: skip
+    assert _codes(_propre(reponse)) == ["BAD_USER_INPUT"]
+    assert reponse.json()["errors"][0]["extensions"]["champ"] == "cleIdempotence"
+    assert app.recorder.max_notification_id() == avant

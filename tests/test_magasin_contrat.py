@@ -141,3 +141,19 @@ def test_un_evenement_rejoue_sans_sa_cle_se_lit_efface(app: Cotraitance, acteurs
     lu: Any = app.repository.get(dossier_id)
     assert lu.identite.nom == "[effacé]"
     assert lu.identifiant_pe is None
+
+
+def test_une_sauvegarde_echouee_ne_laisse_pas_de_cle_orpheline(
+    app: Cotraitance, acteurs: Acteurs, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A dossier that was not saved has no personal-data key (R20: no key without its data)."""
+    table = app.magasin.table("cles_personnelles")
+    avant = app.magasin.executer(f"SELECT COUNT(*) FROM {table}")
+
+    def panne(*_: Any, **__: Any) -> Any:
+        raise OSError("disque plein")
+
+    monkeypatch.setattr(app.recorder, "insert_events", panne)
+    with pytest.raises(OSError, match="disque plein"):
+        _dossier(app, acteurs)
+    assert app.magasin.executer(f"SELECT COUNT(*) FROM {table}") == avant

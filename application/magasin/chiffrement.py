@@ -15,7 +15,8 @@ import base64
 import os
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -56,6 +57,7 @@ class Coffre:
         self._table = magasin.table("cles_personnelles")
         self._cache: OrderedDict[UUID, bytes] = OrderedDict()
         self._verrou = threading.Lock()
+        self._nouvelles = threading.local()
         cle_type = "BYTEA" if magasin.est_postgres else "BLOB"
         magasin.executer(
             f"CREATE TABLE IF NOT EXISTS {self._table} "
@@ -77,10 +79,26 @@ class Coffre:
                 (str(sujet), AESGCM.generate_key(bit_length=256)),
                 commit=True,
             )
+            suivies: list[UUID] | None = getattr(self._nouvelles, "liste", None)
+            if suivies is not None:
+                suivies.append(sujet)
             return self.cle(sujet)
         if cle is not None:
             self._retenir(sujet, cle)
         return cle
+
+    @contextmanager
+    def retirees_en_cas_d_echec(self) -> Iterator[None]:
+        """Keys made for a save that then fails are removed: no key without its dossier."""
+        self._nouvelles.liste = []
+        try:
+            yield
+        except BaseException:
+            for sujet in self._nouvelles.liste:
+                self.detruire(sujet)
+            raise
+        finally:
+            self._nouvelles.liste = None
 
     def precharger(self, sujets: Iterable[UUID]) -> None:
         """One query for many subjects (processors read events in batches)."""
