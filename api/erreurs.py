@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 import strawberry
-from graphql import GraphQLError
+from graphql import (
+    ArgumentNode,
+    GraphQLError,
+    ObjectFieldNode,
+    VariableDefinitionNode,
+    VariableNode,
+    parse,
+    visit,
+)
+from graphql.language import Visitor
 
+from api.scalaires import ValeurInvalide
 from domain.erreurs import ErreurMetier
 
 UNAUTHENTICATED = "UNAUTHENTICATED"
@@ -52,8 +63,49 @@ def code_de(erreur_gql: GraphQLError) -> str | None:
     return code if isinstance(code, str) else None
 
 
+def _valeur_invalide(erreur_gql: GraphQLError) -> ValeurInvalide | None:
+    cause: BaseException | None = erreur_gql.original_error
+    while cause is not None and not isinstance(cause, ValeurInvalide):
+        cause = getattr(cause, "original_error", None)
+    return cause
+
+
+def _champ_de(erreur_gql: GraphQLError) -> str | None:
+    """The input field a scalar's value was given for: from the variable's path, or from the
+    document (the argument or input field holding the literal, or using the variable)."""
+    chemin = re.search(r"invalid value at \.([\w.\[\]]+):", erreur_gql.message)
+    if chemin:
+        return re.sub(r"\[\d+\]", "", chemin.group(1)).split(".")[-1]
+    noeud = erreur_gql.nodes[0] if erreur_gql.nodes else None
+    if noeud is None or noeud.loc is None or erreur_gql.source is None:
+        return None
+    variable = noeud.variable.name.value if isinstance(noeud, VariableDefinitionNode) else None
+    trouve: list[str] = []
+
+    class Recherche(Visitor):
+        def enter(self, n: Any, *_: Any) -> None:
+            if not isinstance(n, ArgumentNode | ObjectFieldNode):
+                return
+            valeur = n.value
+            if variable is not None and isinstance(valeur, VariableNode):
+                if valeur.name.value == variable:
+                    trouve.append(n.name.value)
+            elif valeur.loc is not None and valeur.loc.start == noeud.loc.start:  # type: ignore[union-attr]
+                trouve.append(n.name.value)
+
+    visit(parse(erreur_gql.source), Recherche())
+    return trouve[0] if trouve else variable
+
+
 def formater(erreur_gql: GraphQLError, request_id: str) -> dict[str, Any]:
     """What a client sees of an error: its message and code, never a stack trace."""
+    invalide = _valeur_invalide(erreur_gql) if erreur_gql.path is None else None
+    if invalide is not None:
+        champ = _champ_de(erreur_gql)
+        nom = champ or "la valeur"
+        message = f"{nom} : « {invalide.valeur} » n'est pas {invalide.attendu}."
+        extensions = {"code": BAD_USER_INPUT, **({"champ": champ} if champ else {})}
+        return {"message": message, "extensions": extensions}
     code = code_de(erreur_gql)
     if code in CODES_PUBLICS:
         sortie = erreur_gql.formatted

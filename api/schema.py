@@ -22,6 +22,7 @@ from api.contexte import ContexteRequete
 from api.limites import ValidationBornee
 from api.mutation import Mutation
 from api.requetes import Query
+from api.scalaires import SCALAIRES
 from api.types import PPAE, Affectation, Dossier
 
 JETONS_MAX = 2000
@@ -69,6 +70,7 @@ def construire_schema(introspection: bool, suggestions: bool) -> strawberry.Sche
         mutation=Mutation,
         types=[Dossier, PPAE, Affectation],
         extensions=extensions,
+        scalar_overrides=SCALAIRES,
         config=StrawberryConfig(
             disable_field_suggestions=not suggestions,
             batching_config={"max_operations": OPERATIONS_PAR_LOT_MAX},

@@ -90,15 +90,17 @@ class Coffre:
     @contextmanager
     def retirees_en_cas_d_echec(self) -> Iterator[None]:
         """Keys made for a save that then fails are removed: no key without its dossier."""
-        self._nouvelles.liste = []
+        englobante = getattr(self._nouvelles, "liste", None)
+        nouvelles: list[UUID] = []
+        self._nouvelles.liste = nouvelles
         try:
             yield
         except BaseException:
-            for sujet in self._nouvelles.liste:
+            for sujet in nouvelles:
                 self.detruire(sujet)
             raise
         finally:
-            self._nouvelles.liste = None
+            self._nouvelles.liste = englobante
 
     def precharger(self, sujets: Iterable[UUID]) -> None:
         """One query for many subjects (processors read events in batches)."""
