@@ -44,6 +44,7 @@ def emettre_jeton_dev(
 class Authentificateur:
     def __init__(self, reglages: ReglagesAuth) -> None:
         self.prod = reglages.prod
+        self.duree_max = reglages.duree_max_s
         if self.prod:
             if not (reglages.jwks_url and reglages.issuer and reglages.audience):
                 raise ConfigurationInvalide("prod needs the identity provider's settings")
@@ -69,7 +70,7 @@ class Authentificateur:
         return _acteur(self._decoder(jeton.strip()))
 
     def _decoder(self, jeton: str) -> dict[str, Any]:
-        options: Any = {"require": ["exp", "iss", "aud", "sub"]}
+        options: Any = {"require": ["exp", "iat", "iss", "aud", "sub"]}
         try:
             if self.prod:
                 cle = self._jwks.get_signing_key_from_jwt(jeton).key
@@ -96,7 +97,21 @@ class Authentificateur:
             raise FournisseurInjoignable("Fournisseur d'identité injoignable.") from None
         except (jwt.PyJWTError, ValueError, TypeError):
             raise NonAuthentifie("Jeton refusé.") from None
+        _verifier_dates(charge, self.duree_max)
         return charge
+
+
+def _verifier_dates(charge: dict[str, Any], duree_max: int) -> None:
+    """RFC 7519: exp, iat and nbf are NumericDates (numbers, never text); a token lives at most
+    ``duree_max`` seconds from its issue."""
+    for nom in ("exp", "iat", "nbf"):
+        valeur = charge.get(nom)
+        if valeur is not None and (isinstance(valeur, bool) or not isinstance(valeur, int | float)):
+            raise NonAuthentifie(f"Jeton refusé : {nom} doit être une date numérique.")
+    if not isinstance(charge.get("iat"), int | float):
+        raise NonAuthentifie("Jeton refusé : iat (date d'émission) est obligatoire.")
+    if charge["exp"] - charge["iat"] > duree_max:
+        raise NonAuthentifie(f"Jeton refusé : sa durée de vie dépasse {duree_max} secondes.")
 
 
 def _acteur(charge: dict[str, Any]) -> Acteur:

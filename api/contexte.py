@@ -78,8 +78,6 @@ class ContexteRequete:
     request_id: str
     connection_params: dict[str, Any] | None = None
     """A WebSocket's connection_init payload (where its token is)."""
-    dossiers_lus: set[UUID] = field(default_factory=set)
-    affectations_lues: set[UUID] = field(default_factory=set)
     correlation_id: str = field(default_factory=lambda: uuid4().hex)
     """Made by the server: what the events record (R21), unlike a client's X-Request-Id."""
 

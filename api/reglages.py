@@ -18,6 +18,8 @@ class ReglagesAuth:
     jwks_url: str | None = None
     issuer: str | None = None
     audience: str | None = None
+    duree_max_s: int = 12 * 3600
+    """The longest a token may live from its issue (iat) to its expiry (exp)."""
 
 
 @dataclass(frozen=True)

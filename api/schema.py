@@ -24,6 +24,7 @@ from api.mutation import Mutation
 from api.requetes import Query
 from api.scalaires import SCALAIRES
 from api.types import PPAE, Affectation, Dossier
+from api.types.lecture import lectures_de_l_operation
 
 JETONS_MAX = 2000
 OPERATIONS_PAR_LOT_MAX = 5
@@ -35,15 +36,16 @@ class JournalisationAcces(SchemaExtension):
     """After each operation, one access-log line if personal data was read (R23)."""
 
     def on_operation(self) -> Iterator[None]:
-        yield
+        with lectures_de_l_operation() as lectures:
+            yield
         ctx = self.execution_context.context
-        if isinstance(ctx, ContexteRequete) and (ctx.dossiers_lus or ctx.affectations_lues):
+        if isinstance(ctx, ContexteRequete) and (lectures.dossiers or lectures.affectations):
             ctx.journal.ecrire(
                 ctx.acteur,
                 self.execution_context.operation_name or "anonyme",
                 ctx.request_id,
-                [str(i) for i in ctx.dossiers_lus],
-                [str(i) for i in ctx.affectations_lues],
+                [str(i) for i in lectures.dossiers],
+                [str(i) for i in lectures.affectations],
             )
 
 

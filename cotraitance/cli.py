@@ -79,6 +79,7 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
     from api.app import creer_app
+    from api.journaux import configuration_des_journaux
 
     service = construire(settings)
     if args.demo:
@@ -97,7 +98,13 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
             print(f"  {role.value:<13} {jeton}")
     try:
         app = creer_app(service, reglages_api(settings))
-        uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+        uvicorn.run(
+            app,
+            host=args.host,
+            port=args.port,
+            log_level="info",
+            log_config=configuration_des_journaux(),
+        )
     finally:
         service.close()
     return 0

@@ -22,6 +22,7 @@ class Settings:
     oidc_issuer: str | None = None
     oidc_audience: str | None = None
     dude_url: str | None = None
+    duree_max_jeton_s: int = 12 * 3600
     graphiql: bool = True
     introspection: bool = True
     field_suggestions: bool = True
@@ -47,6 +48,7 @@ class Settings:
             oidc_issuer=environ.get("COTRAITANCE_OIDC_ISSUER") or None,
             oidc_audience=environ.get("COTRAITANCE_OIDC_AUDIENCE") or None,
             dude_url=environ.get("COTRAITANCE_DUDE_URL") or None,
+            duree_max_jeton_s=_entier(environ, "COTRAITANCE_JWT_DUREE_MAX", 12 * 3600),
             graphiql=_booleen(environ, "COTRAITANCE_GRAPHIQL", dev),
             introspection=_booleen(environ, "COTRAITANCE_INTROSPECTION", dev),
             field_suggestions=_booleen(environ, "COTRAITANCE_FIELD_SUGGESTIONS", dev),
@@ -72,6 +74,7 @@ class Settings:
                 jwks_url=self.oidc_jwks_url,
                 issuer=self.oidc_issuer,
                 audience=self.oidc_audience,
+                duree_max_s=self.duree_max_jeton_s,
             ),
             journal_acces=self.access_log,
             graphiql=self.graphiql,

@@ -86,6 +86,10 @@ class RechercheDossiers(VueTable):
         return ligne
 
 
+def _echapper(mot: str) -> str:
+    return mot.replace("!", "!!").replace("%", "!%").replace("_", "!_")
+
+
 def _pe(identifiant: str | None) -> str | None:
     """PE identifiers compare without case or surrounding spaces (as the search does)."""
     return identifiant.strip().upper() if identifiant else None
@@ -108,8 +112,9 @@ def rechercher(
 ) -> Page:
     conditions, params = ["code_ml = %s", "supprime = 0"], [code_ml]
     for mot in normaliser(texte_libre or "").split():
-        conditions.append("texte_norm LIKE %s")
-        params.append(f"%{mot}%")
+        # The words are matched as typed: % and _ are not wildcards for the user.
+        conditions.append("texte_norm LIKE %s ESCAPE '!'")
+        params.append(f"%{_echapper(mot)}%")
     if date_naissance is not None:
         conditions.append("date_naissance = %s")
         params.append(date_naissance.isoformat())

@@ -192,3 +192,12 @@ def test_serve_s_arrete_avant_de_demarrer_avec_un_message_clair(
     assert "configuration" in erreur
     assert mention in erreur
     assert not (tmp_path / "prod.db").exists()
+
+
+def test_la_duree_de_vie_maximale_des_jetons_est_un_reglage() -> None:
+    """R23: prod enforces a maximum token lifetime (12 h unless set)."""
+    assert Settings.depuis_env({}).api("s").auth.duree_max_s == 12 * 3600
+    reglee = Settings.depuis_env({"COTRAITANCE_JWT_DUREE_MAX": "3600"})
+    assert reglee.api("s").auth.duree_max_s == 3600
+    with pytest.raises(ConfigurationInvalide, match="COTRAITANCE_JWT_DUREE_MAX"):
+        Settings.depuis_env({"COTRAITANCE_JWT_DUREE_MAX": "une heure"})

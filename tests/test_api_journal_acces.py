@@ -264,3 +264,23 @@ def test_auditeur_et_integrateur_ne_changent_rien(
 def test_chaque_mutation_du_schema_est_verifiee_par_role() -> None:
     """R23"""
     assert set(SCHEMA.mutation_type.fields) - {m for m, _ in MUTATIONS} == set()  # type: ignore[union-attr]
+
+
+def test_chaque_operation_d_un_lot_a_sa_propre_ligne(
+    app: Cotraitance,
+    http: TestClient,  # noqa: F811
+    dossier_id: UUID,
+    tmp_path: Path,
+) -> None:
+    """R23: in a batch, the second line names the second operation's dossiers only."""
+    autre = dossier_manuel(app, GESTIONNAIRE, nom="Durand")
+    lire = "query {}($id: ID!) {{ dossier(id: $id) {{ identite {{ nom }} }} }}"
+    lot = [
+        {"query": lire.format("Premiere"), "variables": {"id": encoder_id("Dossier", dossier_id)}},
+        {"query": "query Rien { moi { sub } }"},
+        {"query": lire.format("Seconde"), "variables": {"id": encoder_id("Dossier", autre)}},
+    ]
+    reponse = http.post("/graphql", json=lot, headers={"Authorization": f"Bearer {jeton()}"})
+    assert reponse.status_code == 200
+    lignes = {ligne["operation"]: ligne["dossiers"] for ligne in _lignes(tmp_path)}
+    assert lignes == {"Premiere": [str(dossier_id)], "Seconde": [str(autre)]}

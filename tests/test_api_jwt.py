@@ -65,7 +65,24 @@ def _post(client: TestClient, autorisation: str | None) -> Response:
 
 # ------------------------------------------------------------------ dev issuer (HS256)
 
+
+def _dates(**dates: Any) -> str:
+    """A dev token with its dates as given (already numbers or text, not datetimes)."""
+    maintenant = int(datetime.now(UTC).timestamp())
+    charge = {**charge_jeton(), "iat": maintenant, "exp": maintenant + 300, **dates}
+    charge = {k: v for k, v in charge.items() if v is not None}
+    return "Bearer " + jwt.encode(charge, SECRET, algorithm="HS256")
+
+
 CAS_DEV: list[Any] = [
+    pytest.param(
+        lambda: _dates(exp=str(int(datetime.now(UTC).timestamp()) + 300)), id="exp-en-texte"
+    ),
+    pytest.param(lambda: _dates(iat=str(int(datetime.now(UTC).timestamp()))), id="iat-en-texte"),
+    pytest.param(lambda: _dates(iat=None), id="sans-iat"),
+    pytest.param(
+        lambda: _dates(exp=int(datetime.now(UTC).timestamp()) + 13 * 3600), id="vie-trop-longue"
+    ),
     pytest.param(lambda: None, id="sans-en-tete"),
     pytest.param(lambda: "", id="en-tete-vide"),
     pytest.param(lambda: "Basic dGVzdGV1cjpzZWNyZXQ=", id="schema-basic"),

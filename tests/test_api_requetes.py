@@ -328,3 +328,12 @@ def test_le_statut_de_cotraitance_ne_liste_que_des_ppae_non_initialises(app, api
             "query($id: ID!) { ppae(id: $id) { statutCotraitance } }", {"id": gid("PPAE", p)}
         )
         assert lu["ppae"]["statutCotraitance"] is None
+
+
+@pytest.mark.parametrize(("joker", "trouves"), [("%", 0), ("%%", 0), ("!", 0), ("_", 1)])
+def test_les_caracteres_jokers_de_la_recherche_sont_cherches_tels_quels(app, api, joker, trouves):  # noqa: F811
+    """A search for '%' does not list the whole ML; '_' finds only a name holding one."""
+    dossier_manuel(app, GESTIONNAIRE, nom="Martin")
+    dossier_manuel(app, GESTIONNAIRE, nom="Dupont_Bis")
+    r = api.donnees(RECHERCHE, {"t": joker})["rechercherDossiers"]
+    assert r["totalCount"] == trouves

@@ -5,7 +5,10 @@ fails on a path to one that does not log."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 from uuid import UUID
 
@@ -42,12 +45,37 @@ class LecturePersonnelle(FieldExtension):
         return valeur
 
 
+@dataclass
+class Lectures:
+    """What one operation read (each operation of a batch has its own)."""
+
+    dossiers: set[UUID] = field(default_factory=set)
+    affectations: set[UUID] = field(default_factory=set)
+
+
+_EN_COURS: ContextVar[Lectures | None] = ContextVar("lectures_personnelles", default=None)
+
+
+@contextmanager
+def lectures_de_l_operation() -> Iterator[Lectures]:
+    """Opened around each operation by the access log's schema extension."""
+    lectures = Lectures()
+    jeton = _EN_COURS.set(lectures)
+    try:
+        yield lectures
+    finally:
+        _EN_COURS.reset(jeton)
+
+
 def _noter(source: Rattache, info: Info[Any, Any]) -> None:
+    lectures = _EN_COURS.get()
+    if lectures is None:
+        raise RuntimeError("a personal field was read outside an operation: it cannot be logged")
     dossier_id, affectation_id = source.sujets_lus()
     if dossier_id is not None:
-        info.context.dossiers_lus.add(dossier_id)
+        lectures.dossiers.add(dossier_id)
     if affectation_id is not None:
-        info.context.affectations_lues.add(affectation_id)
+        lectures.affectations.add(affectation_id)
 
 
 def personnel(description: str | None = None) -> Any:
