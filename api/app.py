@@ -23,7 +23,16 @@ from strawberry.types.unset import UnsetType
 from api.auth import Authentificateur, FournisseurInjoignable, NonAuthentifie
 from api.contexte import ContexteRequete, JournalAcces, en_thread
 from api.corps import probleme_du_corps
-from api.erreurs import BAD_USER_INPUT, INTERNAL_SERVER_ERROR, UNAUTHENTICATED, formater, journal
+from api.erreurs import (
+    BAD_USER_INPUT,
+    INTERNAL_SERVER_ERROR,
+    MESSAGE_INDISPONIBLE,
+    SERVICE_INDISPONIBLE,
+    UNAUTHENTICATED,
+    base_indisponible,
+    formater,
+    journal,
+)
 from api.reglages import ReglagesApi
 from api.schema import construire_schema
 from api.service import ServiceApi
@@ -111,9 +120,15 @@ class Garde:
         scope[CLE_REQUETE] = request_id
         try:
             await self._servir(scope, receive, send, request, request_id)
-        except Exception:
-            journal.exception("request failed request_id=%s", request_id)
-            reponse = erreur_http(503, INTERNAL_SERVER_ERROR, "Service indisponible.", request_id)
+        except Exception as exc:
+            if base_indisponible(exc):
+                journal.warning("database unavailable request_id=%s", request_id)
+                reponse = erreur_http(503, SERVICE_INDISPONIBLE, MESSAGE_INDISPONIBLE, request_id)
+            else:
+                journal.exception("request failed request_id=%s", request_id)
+                reponse = erreur_http(
+                    503, INTERNAL_SERVER_ERROR, "Service indisponible.", request_id
+                )
             await reponse(scope, receive, send)
 
     async def _servir(
@@ -255,6 +270,7 @@ def creer_app(service: ServiceApi, reglages: ReglagesApi) -> Starlette:
             corps["processeursArretes"] = sorted(etat.echecs)
         if etat.panne:
             corps["erreurProjections"] = etat.panne
+        corps["ecriture"] = etat.ecriture or "inconnue"
         statut = 200 if etat.ok else 503
         return Response(json.dumps(corps), status_code=statut, media_type="application/json")
 

@@ -19,6 +19,7 @@ from graphql import (
 from graphql.language import Visitor
 
 from api.scalaires import ValeurInvalide
+from application.magasin.adaptateur import ERREURS_DE_CONNEXION
 from domain.erreurs import ErreurMetier
 
 UNAUTHENTICATED = "UNAUTHENTICATED"
@@ -26,6 +27,8 @@ FORBIDDEN = "FORBIDDEN"
 BAD_USER_INPUT = "BAD_USER_INPUT"
 GRAPHQL_VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
 INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
+SERVICE_INDISPONIBLE = "SERVICE_INDISPONIBLE"
+"""The database cannot answer now (down, restarting, full): retry later, same request."""
 CODES_PUBLICS = {UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT, GRAPHQL_VALIDATION_FAILED}
 
 journal = logging.getLogger("cotraitance.api")
@@ -97,8 +100,32 @@ def _champ_de(erreur_gql: GraphQLError) -> str | None:
     return trouve[0] if trouve else variable
 
 
+def base_indisponible(exc: BaseException | None) -> bool:
+    """Whether an error comes from the database being unreachable or unable to write."""
+    while exc is not None:
+        if isinstance(exc, ERREURS_DE_CONNEXION):
+            return True
+        exc = getattr(exc, "original_error", None) or exc.__cause__
+    return False
+
+
+MESSAGE_INDISPONIBLE = "Service momentanément indisponible : réessayez dans quelques instants."
+
+
 def formater(erreur_gql: GraphQLError, request_id: str) -> dict[str, Any]:
     """What a client sees of an error: its message and code, never a stack trace."""
+    if erreur_gql.path is not None and base_indisponible(erreur_gql.original_error):
+        journal.warning(
+            "database unavailable request_id=%s path=%s type=%s",
+            request_id,
+            erreur_gql.path,
+            type(erreur_gql.original_error).__name__,
+        )
+        return {
+            "message": MESSAGE_INDISPONIBLE,
+            "path": erreur_gql.path,
+            "extensions": {"code": SERVICE_INDISPONIBLE, "requestId": request_id},
+        }
     invalide = _valeur_invalide(erreur_gql) if erreur_gql.path is None else None
     if invalide is not None:
         champ = _champ_de(erreur_gql)

@@ -19,10 +19,12 @@ class EtatSante:
     """Processors stopped by an event they could not take, with the kind of failure."""
     panne: str | None
     """What stops the log from being read at all."""
+    ecriture: str | None = None
+    """The last write probe: "ok", the kind of failure, or None before the first one."""
 
     @property
     def ok(self) -> bool:
-        return not self.echecs and self.panne is None
+        return not self.echecs and self.panne is None and self.ecriture in (None, "ok")
 
 
 class ServiceApi(Protocol):

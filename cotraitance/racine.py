@@ -42,8 +42,11 @@ class Service:
     base: Base
     app: Cotraitance
     stockage: StockageVues
+    """The runner's connection to the views."""
     runner: Runner
     cache: CacheAgregats
+    lectures: StockageVues
+    """The requests' own connection to the views: a busy or broken runner never blocks them."""
     _arret: threading.Event = field(default_factory=threading.Event)
     _fil: threading.Thread | None = None
 
@@ -56,7 +59,7 @@ class Service:
 
     @contextmanager
     def lecture(self) -> Iterator[Curseur]:
-        with self.stockage.lecture() as cur:
+        with self.lectures.lecture() as cur:
             yield cur
 
     def attendre_lectures(self) -> None:
@@ -65,12 +68,19 @@ class Service:
             self.runner.attendre(self.app.magasin.position(), ATTENTE_LECTURES)
 
     def sante(self) -> EtatSante:
-        etats = self.runner.etats()
+        """From what the workers know, without asking the database: it answers at once,
+        whatever the database does."""
+        runner = self.runner
         arrete = self._fil is not None and not self._fil.is_alive()
+        ecriture = runner.ecriture
         return EtatSante(
-            positions={e.nom: (e.position, e.retard) for e in etats},
-            echecs=dict(self.runner.echecs),
-            panne=self.runner.panne or ("runner stopped" if arrete else None),
+            positions={
+                nom: (runner.connus.get(nom, 0), max(0, runner.tete - runner.connus.get(nom, 0)))
+                for nom in runner.processeurs
+            },
+            echecs=dict(runner.echecs),
+            panne=runner.panne or ("runner stopped" if arrete else None),
+            ecriture=None if ecriture is None else ("ok" if ecriture[0] else str(ecriture[1])),
         )
 
     def demarrer(self) -> None:
@@ -86,9 +96,14 @@ class Service:
         if self._fil is not None:
             self._fil.join(10)
 
-    def close(self) -> None:
+    def fermer_connexions(self) -> None:
+        """The views' connections (the application is closed by whoever built it)."""
         self.arreter()
+        self.lectures.close()
         self.stockage.close()
+
+    def close(self) -> None:
+        self.fermer_connexions()
         self.app.close()
 
 
@@ -134,7 +149,8 @@ def assembler(base: Base, app: Cotraitance, liste: Sequence[Processeur] | None =
     ecouteurs = [app.coffre.detruire_les_cles_supprimees, invalider_evenements]
     runner = Runner(app, stockage, processeurs() if liste is None else liste, ecouteurs)
     app.ecouteurs.append(invalider_agregats)
-    return Service(base, app, stockage, runner, cache)
+    runner.etats()  # the positions as committed, for /health until the runner moves them
+    return Service(base, app, stockage, runner, cache, StockageVues(base))
 
 
 def construire(settings: Settings, horloge: Horloge | None = None) -> Service:

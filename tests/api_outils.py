@@ -69,7 +69,7 @@ def api(app: Cotraitance, base: Base, tmp_path: Path) -> Iterator[Api]:
         yield Api(service, journal)
     finally:
         journal.close()
-        service.stockage.close()
+        service.fermer_connexions()
 
 
 def reglages(tmp_path: Path, **autres: Any) -> Settings:
@@ -93,7 +93,7 @@ def client_http(app: Cotraitance, base: Base, settings: Settings) -> Iterator[Te
         with TestClient(creer_app(service, reglages_api(settings))) as client:
             yield client
     finally:
-        service.stockage.close()
+        service.fermer_connexions()
 
 
 @pytest.fixture

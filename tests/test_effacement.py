@@ -79,7 +79,7 @@ def test_une_panne_entre_la_suppression_et_l_effacement_est_reparee_depuis_le_jo
     try:
         service.runner.rattraper()
     finally:
-        service.stockage.close()
+        service.fermer_connexions()
     assert "Secretin" not in repr(vars(app.repository.get(dossier_id)))
 
 

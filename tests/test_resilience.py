@@ -4,6 +4,7 @@ on /health, and resumes from the views' committed positions."""
 from __future__ import annotations
 
 import logging
+import sqlite3
 import time
 from collections.abc import Callable
 from datetime import date
@@ -166,4 +167,37 @@ def test_la_sante_nomme_le_processeur_arrete(
             )
             assert lecture.status_code == 200  # the API still answers
     finally:
-        service.stockage.close()
+        service.fermer_connexions()
+
+
+def test_la_sante_voit_le_chemin_d_ecriture_sans_ecrire_a_chaque_sonde(
+    app: Cotraitance, base: Base, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """/health answers 503 while the store cannot write (a full disk), 200 once it can again;
+    the write probe runs in the background, not at each /health request."""
+    service = assembler(base, app)
+    sondes: list[bool] = []
+    sonder = app.magasin.sonder_ecriture
+    disque_plein = [True]
+
+    def sonde() -> None:
+        sondes.append(True)
+        if disque_plein[0]:
+            raise sqlite3.OperationalError("database or disk is full")
+        sonder()
+
+    monkeypatch.setattr(app.magasin, "sonder_ecriture", sonde)
+    try:
+        with TestClient(creer_app(service, reglages_api(reglages(tmp_path)))) as client:
+            assert _attendre(lambda: client.get("/health").status_code == 503)
+            corps = client.get("/health").json()
+            assert corps["ecriture"] == "OperationalError"
+            disque_plein[0] = False
+            assert _attendre(lambda: client.get("/health").status_code == 200)
+            assert client.get("/health").json()["ecriture"] == "ok"
+            avant = len(sondes)
+            for _ in range(20):
+                client.get("/health")
+            assert len(sondes) - avant <= 1  # probes are the runner's, every 30 s
+    finally:
+        service.fermer_connexions()

@@ -4,13 +4,32 @@ R21 metadata on events about to be saved, and the notification log."""
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
+import psycopg
+import psycopg_pool
 from eventsourcing.persistence import InfrastructureFactory, Notification, StoredEvent
+from eventsourcing.persistence import InterfaceError as InterfaceMagasin
+from eventsourcing.persistence import OperationalError as PanneMagasin
 from eventsourcing.postgres import PostgresDatastore
+
+ERREURS_DE_CONNEXION: tuple[type[BaseException], ...] = (
+    PanneMagasin,
+    InterfaceMagasin,
+    psycopg.OperationalError,
+    psycopg.InterfaceError,
+    psycopg_pool.PoolTimeout,
+    sqlite3.OperationalError,
+    TimeoutError,
+    ConnectionError,
+)
+"""The database cannot be reached or cannot write (down, restarting, disk full, busy): what
+a worker waits out and a request answers with SERVICE_INDISPONIBLE, unlike a bad event."""
 
 CLE_META = "_meta"
 """The attribute of a stored event holding {acteur, role, ml, correlation, cle} (R21)."""
@@ -89,6 +108,21 @@ class MagasinEvenements:
         return dict(vars(evenement))
 
     # ------------------------------------------------------------------ notification log
+
+    def sonder_ecriture(self) -> None:
+        """Writes one row (the same row each time): whether the store can still write, full
+        disks included. Raises what the database raises."""
+        table = self.table("sante_ecriture")
+        self.executer(
+            f"CREATE TABLE IF NOT EXISTS {table} (id INTEGER PRIMARY KEY, instant TEXT)",
+            commit=True,
+        )
+        self.executer(
+            f"INSERT INTO {table} (id, instant) VALUES (1, %s) "
+            "ON CONFLICT (id) DO UPDATE SET instant = excluded.instant",
+            (datetime.now(UTC).isoformat(),),
+            commit=True,
+        )
 
     def position(self) -> int:
         """The id of the last notification recorded (0 when the log is empty)."""

@@ -54,6 +54,9 @@ def base_depuis_url(url: str) -> Base:
             "POSTGRES_PASSWORD": unquote(parsed.password or ""),
             "POSTGRES_SCHEMA": schema,
             "POSTGRES_LOCK_TIMEOUT": "5",
+            # A request waits at most this long for a connection, then fails fast (R24).
+            "POSTGRES_CONNECT_TIMEOUT": "3",
+            "POSTGRES_PRE_PING": "y",
             "POSTGRES_IDLE_IN_TRANSACTION_SESSION_TIMEOUT": "10",
             "POSTGRES_POOL_SIZE": "5",
             "POSTGRES_MAX_OVERFLOW": "10",

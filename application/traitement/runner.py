@@ -18,12 +18,14 @@ from typing import Any
 from eventsourcing.persistence import Notification
 
 from application.base import ApplicationBase
+from application.magasin.adaptateur import ERREURS_DE_CONNEXION
 from application.magasin.chiffrement import CHAMPS_PERSONNELS
 from application.traitement.processeur import Processeur
 from application.traitement.stockage import Curseur, StockageVues
 
 LOT = 2000
-ATTENTE_MAX = 30.0
+ATTENTE_MAX = 10.0
+SONDE_ECRITURE = 30.0
 journal = logging.getLogger("cotraitance.traitement")
 TABLE_POSITIONS = "projection_positions"
 Ecouteur = Callable[[Sequence[Any]], None]
@@ -68,6 +70,13 @@ class Runner:
         self.echecs: dict[str, str] = {}
         """Processors stopped by an event they could not take, with the kind of failure."""
         self._prochain_essai: dict[str, tuple[float, float]] = {}
+        self.ecriture: tuple[bool, str | None] | None = None
+        """The last write probe: (succeeded, kind of failure); None before the first one."""
+        self._derniere_sonde = -SONDE_ECRITURE
+        self.connus: dict[str, int] = {}
+        """Each processor's last committed position, kept in memory for /health."""
+        self.tete = 0
+        """The last notification id seen in the log."""
         self._installer()
 
     # ------------------------------------------------------------------ set-up and status
@@ -86,8 +95,10 @@ class Runner:
 
     def etats(self) -> list[EtatProcesseur]:
         derniere = self.app.magasin.position()
+        self.tete = max(self.tete, derniere)
         with self.stockage.lecture() as cur:
             lignes = {n: (p, v) for n, p, v in cur.fetchall(f"SELECT * FROM {TABLE_POSITIONS}")}
+        self.connus.update({n: int(p) for n, (p, _) in lignes.items() if n in self.processeurs})
         etats = []
         for nom, processeur in self.processeurs.items():
             position, version = lignes.get(nom, (0, None))
@@ -105,6 +116,7 @@ class Runner:
             processeur.supprimer(cur)
             processeur.creer(cur)
             self._ecrire_position(cur, processeur, 0)
+        self.connus[nom] = 0
         self._retablir(nom)
 
     def reconstruire(self, nom: str, lot: int = LOT) -> int:
@@ -125,6 +137,7 @@ class Runner:
         processeurs = [self.processeurs[n] for n in choisis]
         sujets = sorted({s for p in processeurs for s in p.sujets}) if noms else []
         plafond = self.app.magasin.position()
+        self.tete = max(self.tete, plafond)
         depart = min(self._position(p.nom) for p in processeurs)
         lus = 0
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="traitement") as lecteur:
@@ -151,6 +164,8 @@ class Runner:
             for processeur in processeurs:
                 if self._position_verrouillee(cur, processeur) < position:
                     self._ecrire_position(cur, processeur, position)
+        for processeur in processeurs:
+            self._connu(processeur.nom, position)
 
     def _decoder(self, notifications: Sequence[Notification]) -> list[Lu]:
         """The batch's domain events; the personal-data keys they need come in one query (R20),
@@ -169,6 +184,8 @@ class Runner:
                 continue
             try:
                 self._appliquer_a(processeur, evenements, fin)
+            except ERREURS_DE_CONNEXION:
+                raise  # the database, not the event: the runner waits it out
             except Exception as exc:  # a poison event stops its processor, not the others
                 self._arreter(processeur.nom, exc)
 
@@ -182,6 +199,7 @@ class Runner:
             if part:
                 processeur.traiter(cur, part)
             self._ecrire_position(cur, processeur, fin)
+        self._connu(processeur.nom, fin)
 
     def attendre(self, position: int, delai: float = 5.0) -> bool:
         """Blocks until every running processor has taken ``position`` (read-your-writes)."""
@@ -224,14 +242,16 @@ class Runner:
     # ------------------------------------------------------------------ live
 
     def executer(self, arret: threading.Event, intervalle: float = 0.2) -> None:
-        """Runs until ``arret`` is set. A failure to read the log (database gone) is logged by
-        its kind only, then retried with backoff from the committed positions; meanwhile
-        ``panne`` says what failed."""
+        """Runs until ``arret`` is set, whatever happens to the database: a failure to reach it
+        is logged by its kind only (events hold personal data), then retried for ever with a
+        capped backoff from the committed positions; meanwhile ``panne`` says what failed.
+        Every ``SONDE_ECRITURE`` seconds, one row written tells whether the store can write."""
         self.en_continu = True
         attente = intervalle
         try:
             while not arret.is_set():
                 try:
+                    self._sonder()
                     self.rattraper()
                     self.reessayer()
                     self.panne = None
@@ -240,7 +260,7 @@ class Runner:
                         self._suivre_abonnement(arret)
                     else:
                         arret.wait(intervalle)
-                except Exception as exc:  # the runner must outlive any one failure
+                except Exception as exc:  # the runner must outlive any failure
                     self.panne = type(exc).__name__
                     journal.error(
                         "event log unreadable (%s); retrying in %.1f s", self.panne, attente
@@ -248,9 +268,30 @@ class Runner:
                     if arret.wait(attente):
                         break
                     attente = min(attente * 2, ATTENTE_MAX)
-                    self.stockage.reconnecter()
+                    self._reconnecter()
         finally:
             self.en_continu = False
+
+    def _reconnecter(self) -> None:
+        try:
+            self.stockage.reconnecter()
+        except Exception as exc:  # still down: the next turn tries again
+            journal.warning("database still unreachable (%s)", type(exc).__name__)
+
+    def _sonder(self) -> None:
+        """At most every SONDE_ECRITURE seconds while writes work; at every retry once they
+        failed (so that /health sees them back as soon as they are)."""
+        maintenant = time.monotonic()
+        reussie = self.ecriture is not None and self.ecriture[0]
+        if reussie and maintenant - self._derniere_sonde < SONDE_ECRITURE:
+            return
+        self._derniere_sonde = maintenant
+        try:
+            self.app.magasin.sonder_ecriture()
+        except ERREURS_DE_CONNEXION as exc:
+            self.ecriture = (False, type(exc).__name__)
+            raise
+        self.ecriture = (True, None)
 
     def _suivre_abonnement(self, arret: threading.Event) -> None:
         actifs = [n for n in self.processeurs if n not in self.echecs]
@@ -274,6 +315,11 @@ class Runner:
 
     # ------------------------------------------------------------------ positions
 
+    def _connu(self, nom: str, position: int) -> None:
+        """After a commit: what /health shows without asking the database."""
+        self.connus[nom] = max(self.connus.get(nom, 0), position)
+        self.tete = max(self.tete, position)
+
     def _position(self, nom: str) -> int:
         with self.stockage.lecture() as cur:
             ligne = cur.fetchone(f"SELECT position FROM {TABLE_POSITIONS} WHERE nom = %s", [nom])
@@ -296,8 +342,13 @@ class Runner:
 
 
 def _pomper(abonnement: Any, file: queue.Queue[Notification]) -> None:
-    for notification in abonnement:
-        file.put(notification)
+    """Feeds the queue until the subscription ends; a lost connection ends it too (the runner
+    sees the thread gone and treats it as the database being unreachable)."""
+    try:
+        for notification in abonnement:
+            file.put(notification)
+    except ERREURS_DE_CONNEXION as exc:
+        journal.warning("event store subscription lost (%s)", type(exc).__name__)
 
 
 def _vider(file: queue.Queue[Notification], maximum: int, attente: float) -> list[Notification]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -47,6 +48,17 @@ class Curseur:
         return ligne
 
 
+ATTENTE_CONNEXION = 3
+"""Seconds a read waits for the connection (or to connect) before failing fast (R24)."""
+DUREE_REQUETE_MS = 15_000
+VERIFIER_APRES = 1.0
+"""Seconds of idleness after which the connection is checked before use."""
+
+
+class StockageOccupe(TimeoutError):
+    """The views' connection stayed busy (the database is slow or gone)."""
+
+
 class StockageVues:
     """A connection dedicated to the views; one transaction at a time (thread-safe)."""
 
@@ -55,13 +67,17 @@ class StockageVues:
         self.est_postgres = base.est_postgres
         self._verrou = threading.Lock()
         self._connexion: Any = self._connecter()
+        self._dernier_usage = time.monotonic()
 
     def _connecter(self) -> Any:
         connexion: Any
         if self.base.est_postgres:
             schema = self.base.postgres_schema
             connexion = psycopg.connect(
-                self.base.conninfo(), options=f"-c search_path={schema}", autocommit=True
+                self.base.conninfo(),
+                options=f"-c search_path={schema} -c statement_timeout={DUREE_REQUETE_MS}",
+                autocommit=True,
+                connect_timeout=ATTENTE_CONNEXION,
             )
             return connexion
         assert self.base.sqlite_chemin is not None
@@ -73,8 +89,36 @@ class StockageVues:
         return connexion
 
     @contextmanager
+    def _seul(self) -> Iterator[None]:
+        """The connection, to this thread alone; a new one if the database dropped the old."""
+        if not self._verrou.acquire(timeout=ATTENTE_CONNEXION):
+            raise StockageOccupe("the views' connection stayed busy")
+        try:
+            if self.est_postgres and not self._vivante():
+                self._connexion = self._connecter()
+            yield
+        finally:
+            self._dernier_usage = time.monotonic()
+            self._verrou.release()
+
+    def _vivante(self) -> bool:
+        """Whether the connection still works: after a pause, one round trip tells (the
+        database may have restarted meanwhile)."""
+        if self._connexion.closed or self._connexion.broken:
+            return False
+        if time.monotonic() - self._dernier_usage < VERIFIER_APRES:
+            return True
+        try:
+            self._connexion.execute("SELECT 1")
+        except psycopg.Error:
+            with contextlib.suppress(Exception):
+                self._connexion.close()
+            return False
+        return True
+
+    @contextmanager
     def transaction(self) -> Iterator[Curseur]:
-        with self._verrou:
+        with self._seul():
             if self.est_postgres:
                 with self._connexion.transaction(), self._connexion.cursor() as brut:
                     yield Curseur(brut, True)
@@ -90,7 +134,7 @@ class StockageVues:
 
     @contextmanager
     def lecture(self) -> Iterator[Curseur]:
-        with self._verrou:
+        with self._seul():
             brut = self._connexion.cursor()
             try:
                 yield Curseur(brut, self.est_postgres)
