@@ -63,6 +63,11 @@ class CreerDossierImporteInput:
 class RapprocherInput:
     affectation_id: strawberry.ID
     dossier_id: strawberry.ID
+    confirmer: bool | None = strawberry.field(
+        default=False,
+        description="Needed when the dossier's birth date or names differ from the "
+        "affectation's (the refusal CONFIRMATION_REQUISE lists them).",
+    )
     cle_idempotence: str | None = None
 
 

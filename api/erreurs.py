@@ -56,6 +56,11 @@ class Erreur:
     def de(cls, exc: ErreurMetier) -> Erreur:
         return cls(code=exc.code, message=exc.message, champ=exc.champ)
 
+    @classmethod
+    def toutes(cls, exc: ErreurMetier) -> list[Erreur]:
+        """One per faulty field when a refusal reports several (R24)."""
+        return [cls.de(faute) for faute in exc.fautes()]
+
 
 def code_de(erreur_gql: GraphQLError) -> str | None:
     code = (erreur_gql.extensions or {}).get("code")

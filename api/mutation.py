@@ -40,9 +40,9 @@ from application.contexte import Contexte, Resultat
 from application.service import Cotraitance
 from domain.affectation import Affectation as AffectationAgregat
 from domain.dossier import Dossier as DossierAgregat
+from domain.dossier import saisir_identite
 from domain.erreurs import ErreurMetier, NonTrouve
 from domain.ppae import PPAE as PPAEAgregat  # noqa: N811
-from domain.valeurs import Identite
 
 Commande = Callable[[Contexte], Resultat]
 
@@ -66,7 +66,7 @@ async def _executer(info: Ctx, commande: Commande, cle: str | None) -> Resultat 
     try:
         resultat = await en_thread(commande, ctx.commande(cle))
     except ErreurMetier as exc:
-        return [Erreur.de(exc)]
+        return Erreur.toutes(exc)
     ctx.agregats.clear_all()  # a command may change more than the ids it returns (R8)
     await _attendre_projections(ctx)
     return resultat
@@ -144,17 +144,20 @@ class Mutation:
     @strawberry.mutation
     async def creer_dossier(self, info: Ctx, input: CreerDossierInput) -> CreerDossierPayload:
         def commande(c: Contexte) -> Resultat:
-            identite = Identite(
-                nom=input.nom,
-                prenoms=input.prenoms,
-                date_naissance=input.date_naissance,
-                nom_usage=input.nom_usage,
-                sexe=input.sexe,
-                commune_insee=input.commune_insee,
-                code_postal=input.code_postal,
-                telephone=input.telephone,
-                email=input.email,
-            )
+            app = _app(info)
+            champs = {
+                "nom": input.nom,
+                "prenoms": input.prenoms,
+                "date_naissance": input.date_naissance,
+                "nom_usage": input.nom_usage,
+                "sexe": input.sexe,
+                "commune_insee": input.commune_insee,
+                "code_postal": input.code_postal,
+                "telephone": input.telephone,
+                "email": input.email,
+            }
+            aujourdhui = app.horloge.aujourdhui()
+            identite = saisir_identite(champs, input.identifiant_pe, aujourdhui, app.regles)
             return _app(info).creer_dossier(c, identite, input.identifiant_pe)
 
         r = await _executer(info, commande, input.cle_idempotence)
@@ -190,7 +193,7 @@ class Mutation:
         def commande(c: Contexte) -> Resultat:
             a = _uuid(input.affectation_id, "Affectation", "affectationId")
             d = _uuid(input.dossier_id, "Dossier", "dossierId")
-            return _app(info).rapprocher(c, a, d)
+            return _app(info).rapprocher(c, a, d, bool(input.confirmer))
 
         return await _rapprochement_payload(info, commande, input.cle_idempotence)
 

@@ -66,8 +66,10 @@ class Cotraitance(ApplicationBase):
     def creer_dossier_importe(self, ctx: Contexte, affectation_id: UUID) -> Resultat:
         return self.executer(ctx, CreerDossierImporte(affectation_id))
 
-    def rapprocher(self, ctx: Contexte, affectation_id: UUID, dossier_id: UUID) -> Resultat:
-        return self.executer(ctx, Rapprocher(affectation_id, dossier_id))
+    def rapprocher(
+        self, ctx: Contexte, affectation_id: UUID, dossier_id: UUID, confirmer: bool = False
+    ) -> Resultat:
+        return self.executer(ctx, Rapprocher(affectation_id, dossier_id, confirmer))
 
     # ------------------------------------------------------------------ dossiers
 

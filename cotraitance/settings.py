@@ -60,6 +60,8 @@ class Settings:
                 anciennete_affectation_jours=_entier(
                     environ, "COTRAITANCE_ANCIENNETE_AFFECTATION_JOURS", 90
                 ),
+                age_min_plausible=_entier(environ, "COTRAITANCE_AGE_MIN_PLAUSIBLE", 10),
+                age_max_plausible=_entier(environ, "COTRAITANCE_AGE_MAX_PLAUSIBLE", 100),
             ),
         )
         settings.verifier()

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from uuid import UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
+from domain import identite as regles_des_champs
 from domain.acces import DeMissionLocale
-from domain.erreurs import SaisieInvalide, TransitionInterdite
+from domain.erreurs import ErreurMetier, SaisieInvalide, TransitionInterdite
 from domain.mission_locale import NAMESPACE
 from domain.regles import Regles, age_au
-from domain.textes import ID_AFFECTATION_MAX, IDENTIFIANT_PE_MAX, texte_valide
+from domain.textes import ID_AFFECTATION_MAX, texte_valide
 from domain.valeurs import (
     Identite,
     ListeCotraitance,
@@ -39,12 +40,19 @@ class DonneesAffectation:
     date_dernier_entretien_dude: date | None = None
     periodes_radiation: tuple[Periode, ...] = field(default_factory=tuple)
 
-    def verifier(self, aujourdhui: date) -> None:
-        """What the identity's value object cannot check alone: ids printable and bounded,
-        a birth date in the past."""
-        texte_valide(self.id_affectation, "idAffectation", ID_AFFECTATION_MAX)
-        texte_valide(self.identifiant_pe, "identifiantPe", IDENTIFIANT_PE_MAX)
-        self.identite.verifier_naissance(aujourdhui)
+    def __post_init__(self) -> None:
+        """The ids checked and normalised like a dossier's (stored values are read back as
+        they are, see the transcodings)."""
+        regles_des_champs.rassembler(
+            lambda: texte_valide(self.id_affectation, "idAffectation", ID_AFFECTATION_MAX),
+            lambda: object.__setattr__(
+                self, "identifiant_pe", _identifiant_obligatoire(self.identifiant_pe)
+            ),
+        )
+
+    def verifier(self, aujourdhui: date, regles: Regles) -> None:
+        """What needs the clock: a birth date plausible for a person."""
+        self.identite.verifier_naissance(aujourdhui, regles)
 
     def empreinte(self) -> str:
         """R1: what "the same content" means, over the DESIGN §4 fields by their wire names;
@@ -72,7 +80,19 @@ class DonneesAffectation:
         return f"{VERSION_EMPREINTE}:{hashlib.sha256(contenu.encode()).hexdigest()}"
 
 
-VERSION_EMPREINTE = "v1"
+VERSION_EMPREINTE = "v2"
+"""v2: over the values as normalised (phone, e-mail, codes, PE identifier); v1 was over the
+values as received. A v1 fingerprint is compared by normalising its stored content again."""
+
+
+def _identifiant_obligatoire(valeur: str) -> str:
+    identifiant = regles_des_champs.identifiant_pe(valeur)
+    if identifiant is None:
+        raise SaisieInvalide("L'identifiant France Travail est obligatoire.", "identifiantPe")
+    return identifiant
+
+
+CHAMPS_IDENTITE = [f.name for f in fields(Identite)]
 
 
 def _iso(jour: date | None) -> str | None:
@@ -99,9 +119,9 @@ class Affectation(Aggregate, DeMissionLocale):
         return uuid5(NAMESPACE, f"affectation:{code_ml}:{id_affectation}")
 
     @classmethod
-    def recevoir(cls, donnees: DonneesAffectation, aujourdhui: date) -> Affectation:
+    def recevoir(cls, donnees: DonneesAffectation, aujourdhui: date, regles: Regles) -> Affectation:
         """R1: a new assignment from the DUDE; its identity is checked like a dossier's."""
-        donnees.verifier(aujourdhui)
+        donnees.verifier(aujourdhui, regles)
         return cls(
             id_affectation=donnees.id_affectation,
             code_ml=donnees.code_ml,
@@ -168,11 +188,24 @@ class Affectation(Aggregate, DeMissionLocale):
             periodes_radiation=tuple(self.periodes_radiation),
         )
 
-    def recevoir_a_nouveau(self, donnees: DonneesAffectation, aujourdhui: date) -> bool:
+    def _empreinte_actuelle(self) -> str | None:
+        """The recorded content's fingerprint as computed today (normalised again when it was
+        recorded by an earlier version); None when it cannot be read by today's rules."""
+        if self.empreinte.startswith(f"{VERSION_EMPREINTE}:"):
+            return self.empreinte
+        try:
+            identite = Identite(**{f: getattr(self.identite, f) for f in CHAMPS_IDENTITE})
+            return replace(self.donnees(), identite=identite).empreinte()
+        except ErreurMetier:
+            return None
+
+    def recevoir_a_nouveau(
+        self, donnees: DonneesAffectation, aujourdhui: date, regles: Regles
+    ) -> bool:
         """R1: the same content again records nothing; other content is kept for review."""
-        donnees.verifier(aujourdhui)
+        donnees.verifier(aujourdhui, regles)
         empreinte = donnees.empreinte()
-        if empreinte == self.empreinte or empreinte in self.conflits:
+        if empreinte in (self._empreinte_actuelle(), *self.conflits):
             return False
         self._signaler_conflit(empreinte, donnees)
         return True

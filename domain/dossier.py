@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
@@ -10,18 +10,20 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
+from domain import identite as regles_des_champs
 from domain.acces import DeMissionLocale
 from domain.erreurs import (
     ConfirmationRequise,
     DossierDejaEnPPAE,
+    IdentifiantPeEnConflit,
     NonTrouve,
     SaisieInvalide,
     SuppressionInterdite,
     TransitionInterdite,
 )
+from domain.regles import Regles
 from domain.textes import (
     COMMENTAIRE_MAX,
-    IDENTIFIANT_PE_MAX,
     MOTIF_MAX,
     PIECE_MAX,
     texte_optionnel,
@@ -50,6 +52,20 @@ class EvenementDossier:
     motif_annulation: str | None = None
     remplace: str | None = None
     """The event this one corrects, if any."""
+
+
+def saisir_identite(
+    champs: Mapping[str, Any], identifiant_pe: str | None, aujourdhui: date, regles: Regles
+) -> Identite:
+    """A new youth's identity as typed: every faulty field (identity, birth date, PE
+    identifier) in one refusal (R24)."""
+    trouvee: list[Identite] = []
+    regles_des_champs.rassembler(
+        lambda: trouvee.append(Identite(**champs)),
+        lambda: regles_des_champs.naissance_plausible(champs["date_naissance"], aujourdhui, regles),
+        lambda: regles_des_champs.identifiant_pe(identifiant_pe),
+    )
+    return trouvee[0]
 
 
 class Dossier(Aggregate, DeMissionLocale):
@@ -96,18 +112,24 @@ class Dossier(Aggregate, DeMissionLocale):
         code_ml: str,
         identite: Identite,
         aujourdhui: date,
+        regles: Regles,
         identifiant_pe: str | None = None,
         marqueur: MarqueurDude | None = None,
         dispositifs: Sequence[Dispositif] = (),
         id_externe: str | None = None,
         justifie: bool = False,
     ) -> Dossier:
-        """A new dossier: identity checked (by its value object, and its birth date here)."""
-        identite.verifier_naissance(aujourdhui)
+        """A new dossier: identity checked (by its value object, and its birth date here),
+        PE identifier normalised; every fault reported at once."""
+        normalise: list[str | None] = []
+        regles_des_champs.rassembler(
+            lambda: identite.verifier_naissance(aujourdhui, regles),
+            lambda: normalise.append(regles_des_champs.identifiant_pe(identifiant_pe)),
+        )
         return cls(
             code_ml=code_ml,
             identite=identite,
-            identifiant_pe=texte_optionnel(identifiant_pe, "identifiantPe", IDENTIFIANT_PE_MAX),
+            identifiant_pe=normalise[0],
             marqueur=marqueur,
             dispositifs=list(dispositifs),
             id_externe=id_externe,
@@ -213,8 +235,25 @@ class Dossier(Aggregate, DeMissionLocale):
             self._fermer_ppae(ppae_id)
 
     def marquer_rapproche(self, affectation_id: UUID, identifiant_pe: str) -> None:
+        """R4: the PE identifier copied onto the dossier; another one already there is a
+        conflict, never overwritten."""
         self.verifier_actif()
+        self._verifier_identifiant(identifiant_pe)
         self._marquer_rapproche(affectation_id, identifiant_pe, self.identifiant_pe, self.marqueur)
+
+    def _verifier_identifiant(
+        self, identifiant_pe: str, origine: str = "l'affectation", champ: str = "dossierId"
+    ) -> None:
+        """R4: another PE identifier already on this dossier is a conflict, never overwritten."""
+        actuel = (self.identifiant_pe or "").replace(" ", "").upper()
+        if actuel and actuel != identifiant_pe.replace(" ", "").upper():
+            raise IdentifiantPeEnConflit(
+                "Ce dossier porte déjà un autre identifiant France Travail "
+                f"({self.identifiant_pe}, {origine} porte {identifiant_pe}) : ce n'est sans "
+                "doute pas le même jeune. "
+                "Choisissez un autre dossier, ou vérifiez l'identifiant auprès de France Travail.",
+                champ,
+            )
 
     def annuler_rapprochement(self, ppae_id: UUID) -> None:
         """R19: only the latest match can be cancelled (one open PPAE); undo exactly it."""
@@ -228,6 +267,8 @@ class Dossier(Aggregate, DeMissionLocale):
         cible.verifier_actif()
         if cible.id == self.id:
             raise SaisieInvalide("Le dossier cible doit être différent du dossier source.")
+        if self.identifiant_pe and cible.identifiant_pe:
+            cible._verifier_identifiant(self.identifiant_pe, "le doublon", "dossierCibleId")
         evenements = [e for e in self.evenements.values() if not e.annule]
         commentaires = {e.id: e.commentaire for e in evenements if e.commentaire}
         cible._recevoir_donnees(

@@ -10,6 +10,11 @@ class ErreurMetier(Exception):
         super().__init__(message)
         self.message = message
         self.champ = champ
+        self.details: list[ErreurMetier] = []
+        """Every fault, when one refusal reports several (each with its field)."""
+
+    def fautes(self) -> list[ErreurMetier]:
+        return self.details or [self]
 
 
 class NonTrouve(ErreurMetier):
@@ -55,6 +60,16 @@ class FluxDejaTransmis(ErreurMetier):
 class SaisieInvalide(ErreurMetier):
     code = "SAISIE_INVALIDE"
 
+    @classmethod
+    def plusieurs(cls, fautes: list[ErreurMetier]) -> ErreurMetier:
+        """One refusal for every faulty field of an input (R24), the first one as its own."""
+        if len(fautes) == 1:
+            return fautes[0]
+        champs = ", ".join(f.champ or "?" for f in fautes)
+        erreur = cls(f"{len(fautes)} champs à corriger : {champs}.", fautes[0].champ)
+        erreur.details = list(fautes)
+        return erreur
+
 
 class NonAutorise(ErreurMetier):
     code = "NON_AUTORISE"
@@ -66,3 +81,7 @@ class CleIdempotenceReutilisee(ErreurMetier):
 
 class DossierDejaEnPPAE(ErreurMetier):
     code = "PPAE_DEJA_OUVERT"
+
+
+class IdentifiantPeEnConflit(ErreurMetier):
+    code = "IDENTIFIANT_PE_EN_CONFLIT"

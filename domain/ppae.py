@@ -160,7 +160,9 @@ class PPAE(Aggregate, DeMissionLocale):
         self._renseigner_rendez_vous(rendez_vous_id, statut)
         return self.rendez_vous[rendez_vous_id]
 
-    def accepter(self, date_entree: date, aujourdhui: date) -> list[Avertissement]:
+    def accepter(
+        self, date_entree: date, aujourdhui: date, entretiens: Iterable[date] = ()
+    ) -> list[Avertissement]:
         """R9: the youth's acceptance with an entry date, possibly in the past."""
         if self.statut is not StatutPpae.NON_INITIALISE:
             raise TransitionInterdite(
@@ -194,8 +196,34 @@ class PPAE(Aggregate, DeMissionLocale):
             for p in self.periodes_radiation
             if p.contient(date_entree)
         ]
+        avertissements += self._entretiens_avant_l_entree(date_entree, list(entretiens))
         self._accepter(date_entree, date_entree < aujourdhui, avertissements)
         return avertissements
+
+    def _entretiens_avant_l_entree(
+        self, date_entree: date, entretiens: list[date]
+    ) -> list[Avertissement]:
+        """R8/R9: the interviews all precede the entry date, so the PPAE cannot start; say so,
+        and which entry date would make it start."""
+        if any(d >= date_entree for d in entretiens):
+            return []
+        avant = [d for d in entretiens if self.date_affectation <= d < date_entree]
+        if not avant:
+            return []
+        dernier = max(avant)
+        dude = self.date_dernier_entretien_dude
+        conseil = (
+            f" Une date d'entrée au {dernier.isoformat()} le ferait démarrer."
+            if dude is None or dernier > dude
+            else ""
+        )
+        return [
+            Avertissement(
+                "ENTRETIEN_AVANT_ENTREE",
+                f"Le PPAE reste non initialisé : le dernier entretien ({dernier.isoformat()}) "
+                f"précède la date d'entrée ({date_entree.isoformat()}).{conseil}",
+            )
+        ]
 
     def evaluer_entree(self, dossier_justifie: bool, entretiens: Iterable[date]) -> bool:
         """R8: the last of the three conditions to arrive moves the PPAE to EN_COURS."""

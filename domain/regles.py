@@ -14,6 +14,9 @@ class Regles:
     """R10: missed convocations needed for an early stop ABSENCES_REPETEES."""
     anciennete_affectation_jours: int = 90
     """R17: from this age an assignment is 'ancienne'."""
+    age_min_plausible: int = 10
+    age_max_plausible: int = 100
+    """A birth date giving another age is a typing error, whoever enters it (R24)."""
 
 
 def age_au(date_naissance: date, jour: date) -> int:

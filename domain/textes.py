@@ -12,7 +12,6 @@ from domain.erreurs import SaisieInvalide
 # Control characters but tab, line feed and carriage return, which free text may hold; and
 # lone surrogates, which no database can store.
 _CONTROLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
-IDENTIFIANT_PE_MAX = 20
 ID_AFFECTATION_MAX = 60
 PIECE_MAX = 100
 MOTIF_MAX = 500

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from enum import Enum
 
+from domain import identite as regles_des_champs
 from domain.erreurs import SaisieInvalide
+from domain.regles import Regles
 from domain.textes import texte_optionnel, texte_valide
 
 
@@ -152,23 +155,47 @@ class Identite:
     email: str | None = None
 
     def __post_init__(self) -> None:
-        for attribut, maximum in LONGUEURS_IDENTITE.items():
-            champ = CHAMPS_API.get(attribut, attribut)
-            valeur = getattr(self, attribut)
-            if attribut in ("nom", "prenoms"):
-                propre: str | None = texte_valide(valeur, champ, maximum)
-            else:
-                propre = texte_optionnel(valeur, champ, maximum)
-            object.__setattr__(self, attribut, propre)
-        if not self.nom:
-            raise SaisieInvalide("Le nom est obligatoire.", "nom")
-        if not self.prenoms:
-            raise SaisieInvalide("Le prénom est obligatoire.", "prenoms")
+        regles_des_champs.rassembler(
+            *(self._nom(attribut) for attribut in ("nom", "prenoms", "nom_usage")),
+            self._normaliser("commune_insee", regles_des_champs.commune_insee),
+            self._normaliser("code_postal", regles_des_champs.code_postal),
+            self._normaliser("telephone", regles_des_champs.telephone),
+            self._normaliser("email", regles_des_champs.email),
+        )
 
-    def verifier_naissance(self, aujourdhui: date) -> None:
-        """A birth date in the past (the clock is the application's, not this value's)."""
-        if self.date_naissance >= aujourdhui:
-            raise SaisieInvalide("La date de naissance doit être dans le passé.", "dateNaissance")
+    def _nom(self, attribut: str) -> Callable[[], None]:
+        def verifier() -> None:
+            champ = CHAMPS_API.get(attribut, attribut)
+            valeur, maximum = getattr(self, attribut), LONGUEURS_IDENTITE[attribut]
+            if attribut == "nom_usage":
+                object.__setattr__(self, attribut, texte_optionnel(valeur, champ, maximum))
+                return
+            propre = texte_valide(valeur, champ, maximum)
+            object.__setattr__(self, attribut, propre)
+            if not propre:
+                libelle = "Le nom" if attribut == "nom" else "Le prénom"
+                raise SaisieInvalide(f"{libelle} est obligatoire.", champ)
+
+        return verifier
+
+    def _normaliser(
+        self, attribut: str, regle: Callable[[str | None], str | None]
+    ) -> Callable[[], None]:
+        return lambda: object.__setattr__(self, attribut, regle(getattr(self, attribut)))
+
+    @property
+    def efface(self) -> bool:
+        """R20: the dossier was deleted and its personal data erased (crypto-shredding)."""
+        return self == IDENTITE_EFFACEE
+
+    def verifier_naissance(self, aujourdhui: date, regles: Regles) -> None:
+        """A birth date plausible for a person (the clock is the application's)."""
+        regles_des_champs.naissance_plausible(self.date_naissance, aujourdhui, regles)
+
+
+EFFACE = "[effacé]"
+IDENTITE_EFFACEE = Identite(EFFACE, EFFACE, date(1900, 1, 1))
+"""What an erased identity reads as: the names "[effacé]", the birth date 1900-01-01."""
 
 
 @dataclass(frozen=True)

@@ -57,7 +57,7 @@ def donnees_affectation(id_affectation: str = "AFF-1", **champs: Any) -> Donnees
         code_ml=ML,
         date_affectation=DATE_AFFECTATION,
         type_affectation=TypeAffectation.INITIALE,
-        identifiant_pe="PE-0001",
+        identifiant_pe="1234567A",
         identite=identite(**modifs_identite),
     )
     return replace(donnees, **champs)
@@ -104,7 +104,7 @@ def dossier_rapproche(
     app: Cotraitance,
     ctx: Contexte,
     id_affectation: str = "AFF-1",
-    identifiant_pe_dossier: str | None = "PE-ANCIEN",
+    identifiant_pe_dossier: str | None = None,
     **champs: Any,
 ) -> Resultat:
     """R4: an accepted assignment matched to a dossier created by hand."""

@@ -56,7 +56,7 @@ REQUETES_LISTE = [
     for nom, champ, propres in [
         ("recherche", "rechercherDossiers", {"@dossier_autre"}),
         ("recherche-texte", 'rechercherDossiers(texte: "Martin")', set()),
-        ("recherche-pe", 'rechercherDossiers(identifiantPe: "PE-0001")', set()),
+        ("recherche-pe", 'rechercherDossiers(identifiantPe: "1234567A")', set()),
         (
             "recherche-naissance",
             'rechercherDossiers(dateNaissance: "2004-03-15")',

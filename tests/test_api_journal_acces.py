@@ -41,7 +41,7 @@ def dossier_id(app: Cotraitance) -> UUID:
     return dossier_manuel(
         app,
         GESTIONNAIRE,
-        identifiant_pe="PE-7777",
+        identifiant_pe="7777777B",
         nom="Dupontel",
         prenoms="Albertine",
         date_naissance=NAISSANCE,
@@ -87,7 +87,7 @@ def test_lire_l_identite_d_un_dossier_ecrit_une_ligne_sans_aucune_valeur(
     assert ligne["dossiers"] == [str(dossier_id)]
     assert datetime.fromisoformat(ligne["quand"]).tzinfo is not None
     brut = (tmp_path / "acces.jsonl").read_text(encoding="utf-8")
-    assert [v for v in [*VALEURS, "PE-7777", "identite"] if v in brut] == []
+    assert [v for v in [*VALEURS, "7777777B", "identite"] if v in brut] == []
 
 
 def test_une_liste_d_identites_ecrit_une_ligne_avec_tous_les_dossiers_lus(

@@ -110,7 +110,7 @@ def test_creer_le_dossier_d_une_affectation_non_acceptee_est_interdit(app, api):
 
 def test_rapprocher_marque_le_dossier_et_y_copie_l_identifiant_pe(app, api):  # noqa: F811
     """R4: RAPPROCHE_DUDE, the PE identifier copied onto the dossier."""
-    dossier_id = dossier_manuel(app, GESTIONNAIRE, identifiant_pe="PE-ANCIEN")
+    dossier_id = dossier_manuel(app, GESTIONNAIRE)
     affectation_id = affectation_acceptee(app, GESTIONNAIRE)
     entree = {
         "affectationId": gid("Affectation", affectation_id),
@@ -120,7 +120,7 @@ def test_rapprocher_marque_le_dossier_et_y_copie_l_identifiant_pe(app, api):  # 
     assert r["dossier"] == {
         "id": gid("Dossier", dossier_id),
         "marqueurDude": "RAPPROCHE_DUDE",
-        "identifiantPe": "PE-0001",
+        "identifiantPe": "1234567A",
     }
     assert r["affectation"]["statut"] == "RAPPROCHEE"
     assert r["ppae"]["id"]
@@ -161,7 +161,7 @@ def test_annuler_un_rapprochement_rend_l_affectation_et_restaure_le_dossier(app,
     payload = reussit(muter(api, "annulerRapprochement", {"ppaeId": gid("PPAE", r.ppae_id)}))
     assert payload["ppae"]["statut"] == "SUPPRIME"
     dossier = api.donnees(DOSSIER_ETAT, {"id": gid("Dossier", r.dossier_id)})["dossier"]
-    assert (dossier["marqueurDude"], dossier["identifiantPe"]) == (None, "PE-ANCIEN")
+    assert (dossier["marqueurDude"], dossier["identifiantPe"]) == (None, None)
     etat = api.donnees(AFFECTATION_ETAT, {"id": gid("Affectation", r.affectation_id)})
     assert etat["affectation"] == {"statut": "A_RAPPROCHER", "dossier": None, "ppae": None}
 

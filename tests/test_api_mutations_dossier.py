@@ -6,7 +6,7 @@ import pytest
 
 from domain.valeurs import Dispositif, Role
 from tests.api_outils import api  # noqa: F401
-from tests.outils_graphql import IDENTITE, code_graphql, erreur, gid, muter, position, reussit
+from tests.outils_graphql import code_graphql, erreur, gid, muter, position, reussit
 from tests.scenario import (
     GESTIONNAIRE,
     dossier_importe,
@@ -25,10 +25,13 @@ JEUNE = {
     "codePostal": "75011",
     "telephone": "0601020304",
     "email": "eloise@exemple.fr",
-    "identifiantPe": "PE-7777",
+    "identifiantPe": "7777777B",
 }
 RECHERCHE = "query($t: String) { rechercherDossiers(texte: $t) { totalCount } }"
-DOSSIER = f"query($id: ID!) {{ dossier(id: $id) {{ supprime identifiantPe {IDENTITE} }} }}"
+DOSSIER = (
+    "query($id: ID!) { dossier(id: $id) { supprime identifiantPe "
+    "identite { nom prenoms dateNaissance telephone email efface } } }"
+)
 
 
 def test_creer_un_dossier_rend_le_dossier_avec_son_identite(app, api):  # noqa: F811
@@ -37,7 +40,7 @@ def test_creer_un_dossier_rend_le_dossier_avec_son_identite(app, api):  # noqa: 
     identite = {k: v for k, v in JEUNE.items() if k != "identifiantPe"}
     assert d["identite"] == identite
     assert (d["identifiantPe"], d["marqueurDude"], d["codeMissionLocale"]) == (
-        "PE-7777",
+        "7777777B",
         None,
         "ML001",
     )
@@ -123,7 +126,7 @@ def test_transferer_les_donnees_d_un_doublon_importe_vers_le_vrai_dossier(app, a
     vrai = dossier_manuel(app, GESTIONNAIRE, identifiant_pe=None, nom="Dupond")
     entree = {"dossierSourceId": gid("Dossier", doublon), "dossierCibleId": gid("Dossier", vrai)}
     d = reussit(muter(api, "transfererDonnees", entree))["dossier"]
-    assert d == {"id": gid("Dossier", vrai), "identifiantPe": "PE-0001"}
+    assert d == {"id": gid("Dossier", vrai), "identifiantPe": "1234567A"}
     evenements = api.donnees(
         "query($id: ID!) { dossier(id: $id) { evenements { edges { node { type } } } } }",
         {"id": gid("Dossier", vrai)},
@@ -162,7 +165,7 @@ def test_supprimer_un_dossier_engage_est_interdit(app, api, cause):  # noqa: F81
 def test_un_dossier_supprime_apparait_supprime_et_sans_identite(app, api):  # noqa: F811
     """R20: deletion is an event; personal data no longer comes out of the API."""
     dossier_id = dossier_manuel(
-        app, GESTIONNAIRE, "PE-0042", nom="Zidane", email="z@exemple.fr", telephone="0611"
+        app, GESTIONNAIRE, "0000042C", nom="Zidane", email="z@exemple.fr", telephone="0611223344"
     )
     entree = {"dossierId": gid("Dossier", dossier_id), "confirmer": True}
     d = reussit(muter(api, "supprimerDossier", entree))["dossier"]
@@ -172,6 +175,7 @@ def test_un_dossier_supprime_apparait_supprime_et_sans_identite(app, api):  # no
         assert "Zidane" not in str(vu["identite"])
         assert (vu["identite"]["email"], vu["identite"]["telephone"]) == (None, None)
         assert vu["identite"]["dateNaissance"] != "2004-03-15"
+    assert relu["identite"]["efface"] is True  # R20: the placeholders say what they are
     assert api.donnees(RECHERCHE, {"t": "zidane"})["rechercherDossiers"]["totalCount"] == 0
     again = muter(api, "supprimerDossier", entree)
     assert erreur(again)[0] == "TRANSITION_INTERDITE"

@@ -104,7 +104,7 @@ def test_le_dossier_expose_identite_conseiller_ppae_dispositifs_et_version(app, 
     """R4, R6, R7: every field of a dossier, events filtered by type."""
     ancien = Dispositif("CEJ", "TERMINE", date(2024, 1, 10), date(2025, 1, 10))
     dossier_id = dossier_manuel(
-        app, GESTIONNAIRE, identifiant_pe="PE-0001", dispositifs=[ancien], email="lea@exemple.fr"
+        app, GESTIONNAIRE, identifiant_pe="1234567A", dispositifs=[ancien], email="lea@exemple.fr"
     )
     app.saisir_evenement(GESTIONNAIRE, dossier_id, TypeEvenement.ATELIER, date(2026, 9, 3), "note")
     r = app.rapprocher(GESTIONNAIRE, affectation_acceptee(app, GESTIONNAIRE), dossier_id)
@@ -118,7 +118,7 @@ def test_le_dossier_expose_identite_conseiller_ppae_dispositifs_et_version(app, 
     assert (d["codeMissionLocale"], d["marqueurDude"], d["identifiantPe"]) == (
         "ML001",
         "RAPPROCHE_DUDE",
-        "PE-0001",
+        "1234567A",
     )
     assert d["conseiller"] == {"id": "C2", "nom": "Karim Benali"}
     assert d["ppae"] == {"id": gid("PPAE", r.ppae_id), "statut": "NON_INITIALISE"}
@@ -212,7 +212,7 @@ def test_l_affectation_expose_ses_donnees_dude_et_ses_liens(app, api):  # noqa: 
     assert (a["idAffectation"], a["typeAffectation"], a["identifiantPe"]) == (
         "AFF-1",
         "INITIALE",
-        "PE-0001",
+        "1234567A",
     )
     assert (a["dateAffectation"], a["dateDernierEntretienDude"]) == ("2026-09-01", "2026-09-05")
     assert (a["statut"], a["codeMissionLocale"]) == ("RAPPROCHEE", "ML001")
@@ -225,9 +225,9 @@ def annuaire(app):
     """Three dossiers with accents, a usage name and PE identifiers."""
     return {
         "eloise": dossier_manuel(
-            app, GESTIONNAIRE, "PE-0042", nom="Lefèvre", prenoms="Éloïse", nom_usage="N'Diaye"
+            app, GESTIONNAIRE, "0000042C", nom="Lefèvre", prenoms="Éloïse", nom_usage="N'Diaye"
         ),
-        "lea": dossier_manuel(app, GESTIONNAIRE, "PE-0001", nom="Dupont", prenoms="Léa"),
+        "lea": dossier_manuel(app, GESTIONNAIRE, "1234567A", nom="Dupont", prenoms="Léa"),
         "hugo": dossier_manuel(
             app, GESTIONNAIRE, nom="Dupont", prenoms="Hugo", date_naissance=date(2003, 7, 1)
         ),
@@ -244,7 +244,7 @@ def annuaire(app):
         ({"t": "DUPONT léa"}, ["lea"]),
         ({"d": "2003-07-01"}, ["hugo"]),
         ({"t": "dupont", "d": "2004-03-15"}, ["lea"]),
-        ({"pe": "PE-0042"}, ["eloise"]),
+        ({"pe": "0000042C"}, ["eloise"]),
         ({"t": "inconnu"}, []),
     ],
 )
@@ -257,8 +257,8 @@ def test_la_recherche_de_dossiers_ignore_accents_et_casse(api, annuaire, variabl
 
 def test_la_recherche_par_identifiant_pe_trouve_l_identifiant_tel_que_saisi(app, api):  # noqa: F811
     """R4: a PE identifier typed in lower case is found by the same text."""
-    dossier_id = dossier_manuel(app, GESTIONNAIRE, "pe-minuscule")
-    r = api.donnees(RECHERCHE, {"pe": "pe-minuscule"})["rechercherDossiers"]
+    dossier_id = dossier_manuel(app, GESTIONNAIRE, "7654321b")
+    r = api.donnees(RECHERCHE, {"pe": "7654321b"})["rechercherDossiers"]
     assert [e["node"]["id"] for e in r["edges"]] == [gid("Dossier", dossier_id)]
 
 

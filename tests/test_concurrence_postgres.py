@@ -83,7 +83,7 @@ def ouvrir_un_ppae(app: Cotraitance, numero: int = 1) -> tuple[UUID, UUID]:
         code_ml=ML,
         date_affectation=DATE_AFFECTATION,
         type_affectation=TypeAffectation.INITIALE,
-        identifiant_pe=f"PE{numero:05d}",
+        identifiant_pe=f"{numero:07d}P",
         identite=Identite("DUPONT", "Lea", date(2006, 3, 1), commune_insee="75111"),
     )
     affectation_id = app.recevoir_affectation(systeme(ML), donnees).affectation_id
@@ -216,7 +216,7 @@ def test_deux_resolutions_simultanees_d_une_affectation_ne_creent_qu_un_dossier(
         code_ml=ML,
         date_affectation=DATE_AFFECTATION,
         type_affectation=TypeAffectation.INITIALE,
-        identifiant_pe="PE00009",
+        identifiant_pe="0000009D",
         identite=Identite("MARTIN", "Yanis", date(2005, 7, 14), commune_insee="75111"),
     )
     affectation_id = app.recevoir_affectation(systeme(ML), donnees).affectation_id

@@ -21,7 +21,7 @@ SECRET = "Passeport 19AB12345 de Jean SECRET"
 
 def _dossier_avec_texte_libre(app: Cotraitance, acteurs: Acteurs) -> tuple[object, str]:
     c = acteurs.conseiller
-    r = app.creer_dossier(c, Identite("Secretin", "Jean", date(2004, 1, 1)), "PE-SECRET")
+    r = app.creer_dossier(c, Identite("Secretin", "Jean", date(2004, 1, 1)), "9999999S")
     assert r.dossier_id is not None
     app.justifier_dossier(c, r.dossier_id, SECRET)
     e = app.saisir_evenement(c, r.dossier_id, TypeEvenement.ATELIER, date(2026, 11, 2), SECRET)

@@ -168,7 +168,7 @@ def test_le_transfert_deplace_l_identifiant_pe_et_les_evenements_vers_la_cible(a
     vrai = dossier_manuel(app, g, nom="Dupond")
     app.transferer_donnees(g, doublon, vrai)
     cible = dossier(app, g, vrai)
-    assert cible.identifiant_pe == "PE-0001"
+    assert cible.identifiant_pe == "1234567A"
     assert cible.evenements[vu_id].date == date(2026, 10, 5)
     assert dossier(app, g, doublon).transfere_vers == vrai
 
@@ -176,7 +176,7 @@ def test_le_transfert_deplace_l_identifiant_pe_et_les_evenements_vers_la_cible(a
 def test_le_transfert_ne_deplace_pas_les_evenements_annules(app, acteurs):
     """R17, R7"""
     g = acteurs.gestionnaire
-    doublon = dossier_manuel(app, g, identifiant_pe="PE-9")
+    doublon = dossier_manuel(app, g, identifiant_pe="9000000A")
     annule_id = entretien(app, g, doublon, date(2026, 10, 5))
     app.annuler_evenement(g, doublon, annule_id)
     vrai = dossier_manuel(app, g, nom="Dupond")
@@ -190,7 +190,7 @@ def test_le_transfert_peut_faire_entrer_le_ppae_ouvert_de_la_cible(app, acteurs)
     vrai, ppae_id = ids(dossier_importe(app, g))
     app.justifier_dossier(g, vrai, "CNI")
     app.accepter_ppae(g, ppae_id, DATE_ENTREE)
-    doublon = dossier_manuel(app, g, nom="Dupont-Lea", identifiant_pe="PE-0001")
+    doublon = dossier_manuel(app, g, nom="Dupont-Lea", identifiant_pe="1234567A")
     entretien(app, g, doublon, date(2026, 10, 5))
     assert ppae(app, g, ppae_id).statut is StatutPpae.NON_INITIALISE
     app.transferer_donnees(g, doublon, vrai)

@@ -218,4 +218,4 @@ def test_l_empreinte_d_une_affectation_depend_de_son_contenu():
     """R1: the fingerprint that tells a duplicate from a conflict depends on the content."""
     donnees = donnees_affectation()
     assert donnees.empreinte() == donnees_affectation().empreinte()
-    assert donnees.empreinte() != replace(donnees, identifiant_pe="PE-9999").empreinte()
+    assert donnees.empreinte() != replace(donnees, identifiant_pe="9999999Z").empreinte()

@@ -21,6 +21,7 @@ from application.magasin.transcodage import DonneesPersonnellesEnClair, enregist
 from application.service import Cotraitance
 from cotraitance.racine import ports
 from domain.dossier import Dossier
+from domain.regles import Regles
 from domain.valeurs import Identite
 from tests.conftest import Acteurs
 from tests.scenario import dossier_manuel
@@ -127,7 +128,9 @@ def test_une_autre_application_ne_peut_pas_ecrire_une_identite_en_clair(base: Ba
 
     autre = Autre(env=base.env)
     try:
-        dossier = Dossier.creer("ML001", Identite(SECRET, "Léa", date(2004, 1, 1)), date.today())
+        dossier = Dossier.creer(
+            "ML001", Identite(SECRET, "Léa", date(2004, 1, 1)), date.today(), Regles()
+        )
         with pytest.raises(DonneesPersonnellesEnClair):
             autre.save(dossier)
         assert autre.recorder.max_notification_id() is None  # nothing was written

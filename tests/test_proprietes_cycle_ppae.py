@@ -216,7 +216,7 @@ class CycleDeVie(RuleBasedStateMachine):
             code_ml=ML,
             date_affectation=date_affectation,
             type_affectation=TypeAffectation.INITIALE,
-            identifiant_pe=f"PE{self.numero:05d}",
+            identifiant_pe=f"{self.numero:07d}P",
             identite=Identite(f"NOM{self.numero}", "Lea", date(2006, 3, 1), commune_insee="75111"),
             date_dernier_entretien_dude=dernier,
             periodes_radiation=radiation,

@@ -31,7 +31,7 @@ def test_creer_le_dossier_d_un_de_non_connu_le_marque_importe_dude(app, acteurs)
     dossier_id, _ = ids(dossier_importe(app, acteurs.gestionnaire))
     cree = dossier(app, acteurs.gestionnaire, dossier_id)
     assert cree.marqueur is MarqueurDude.IMPORTE_DUDE
-    assert cree.identifiant_pe == "PE-0001"
+    assert cree.identifiant_pe == "1234567A"
 
 
 def test_creer_le_dossier_ouvre_un_ppae_non_initialise_lie_a_l_affectation(app, acteurs):
@@ -75,7 +75,7 @@ def test_rapprocher_marque_le_dossier_rapproche_dude_et_copie_l_identifiant_pe(a
     dossier_id, ppae_id = ids(dossier_rapproche(app, acteurs.gestionnaire))
     rapproche = dossier(app, acteurs.gestionnaire, dossier_id)
     assert rapproche.marqueur is MarqueurDude.RAPPROCHE_DUDE
-    assert rapproche.identifiant_pe == "PE-0001"
+    assert rapproche.identifiant_pe == "1234567A"
     assert ppae(app, acteurs.gestionnaire, ppae_id).statut is StatutPpae.NON_INITIALISE
 
 
@@ -90,7 +90,7 @@ def test_un_second_ppae_sur_un_dossier_qui_en_a_un_ouvert_est_refuse(app, acteur
 
 def test_un_conseiller_cree_un_dossier_a_la_main(app, acteurs):
     """R4: a youth walking in."""
-    dossier_id = dossier_manuel(app, acteurs.conseiller, nom="Nguyen", identifiant_pe="PE-7")
+    dossier_id = dossier_manuel(app, acteurs.conseiller, nom="Nguyen", identifiant_pe="7000000A")
     cree = dossier(app, acteurs.conseiller, dossier_id)
     assert cree.identite.nom == "Nguyen"
     assert cree.marqueur is None
@@ -127,7 +127,7 @@ def test_annuler_un_rapprochement_rend_au_dossier_son_identifiant_pe_d_avant(app
     app.annuler_rapprochement(acteurs.gestionnaire, ppae_id)
     libere = dossier(app, acteurs.gestionnaire, dossier_id)
     assert libere.marqueur is None
-    assert libere.identifiant_pe == "PE-ANCIEN"
+    assert libere.identifiant_pe is None  # the dossier had none before the match
     assert libere.ppae_ouvert is None
 
 
@@ -140,9 +140,11 @@ def test_annuler_un_rapprochement_remet_l_affectation_a_rapprocher(app, acteurs)
         is StatutAffectation.A_RAPPROCHER
     )
     bon_dossier = dossier_manuel(app, acteurs.gestionnaire, nom="Dupond")
-    nouveau = app.rapprocher(acteurs.gestionnaire, resultat.affectation_id, bon_dossier)
+    nouveau = app.rapprocher(
+        acteurs.gestionnaire, resultat.affectation_id, bon_dossier, confirmer=True
+    )  # Dupond, not Dupont: the manager confirms it is the same youth (R4)
     assert ppae(app, acteurs.gestionnaire, nouveau.ppae_id).dossier_id == bon_dossier
-    assert dossier(app, acteurs.gestionnaire, bon_dossier).identifiant_pe == "PE-0001"
+    assert dossier(app, acteurs.gestionnaire, bon_dossier).identifiant_pe == "1234567A"
 
 
 def test_un_rapprochement_importe_dude_n_est_pas_annulable_et_l_erreur_dit_quoi_faire(app, acteurs):
@@ -181,4 +183,4 @@ def test_annuler_un_second_rapprochement_rend_au_dossier_sa_marque_d_avant(app, 
     app.annuler_rapprochement(g, second.ppae_id)
     apres = dossier(app, g, dossier_id)
     assert apres.marqueur is MarqueurDude.RAPPROCHE_DUDE
-    assert apres.identifiant_pe == "PE-0001"
+    assert apres.identifiant_pe == "1234567A"

@@ -176,9 +176,9 @@ def test_la_procedure_doublon_importe_dude_aboutit_au_bon_dossier(app, acteurs):
     vrai = dossier_manuel(app, g, nom="Dupond", justifie=True)
     app.transferer_donnees(g, importe.dossier_id, vrai)
     app.supprimer_dossier(g, importe.dossier_id, confirmer=True)
-    nouveau = app.rapprocher(g, importe.affectation_id, vrai)
+    nouveau = app.rapprocher(g, importe.affectation_id, vrai, confirmer=True)  # Dupond (R4)
     app.accepter_ppae(g, nouveau.ppae_id, date(2026, 10, 1))
     cible = dossier(app, g, vrai)
-    assert cible.identifiant_pe == "PE-0001"
+    assert cible.identifiant_pe == "1234567A"
     assert vu_id in cible.evenements
     assert ppae(app, g, nouveau.ppae_id).statut is StatutPpae.EN_COURS

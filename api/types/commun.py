@@ -96,11 +96,16 @@ class Identite:
     code_postal: str | None
     telephone: str | None
     email: str | None
+    efface: bool = strawberry.field(
+        description="R20: the dossier was deleted and this identity erased; the other fields "
+        'then hold placeholders (names "[effacé]", birth date 1900-01-01), not data.'
+    )
 
     @classmethod
     def de(cls, i: valeurs.Identite) -> Identite:
         """A deleted dossier's identity reads as erased already (crypto-shredding, R20)."""
         return cls(
+            efface=i.efface,
             nom=i.nom,
             nom_usage=i.nom_usage,
             prenoms=i.prenoms,

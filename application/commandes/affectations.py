@@ -11,6 +11,8 @@ from application.contexte import Resultat
 from domain.acces import Capacite
 from domain.affectation import Affectation
 from domain.dossier import Dossier
+from domain.erreurs import ConfirmationRequise
+from domain.noms import ecarts_d_identite
 from domain.ppae import PPAE
 from domain.valeurs import MarqueurDude, MotifRefus
 
@@ -47,6 +49,7 @@ class CreerDossierImporte(Commande):
                 code_ml=affectation.code_ml,
                 identite=affectation.identite,
                 aujourdhui=monde.aujourdhui,
+                regles=monde.regles,
                 identifiant_pe=affectation.identifiant_pe,
                 marqueur=MarqueurDude.IMPORTE_DUDE,
             )
@@ -61,6 +64,8 @@ class Rapprocher(Commande):
 
     affectation_id: UUID
     dossier_id: UUID
+    confirmer: bool = False
+    """Needed when the dossier's identity differs from the affectation's (R4)."""
 
     nom_commande: ClassVar[str] = "rapprocher"
     capacite: ClassVar[Capacite] = Capacite.GERER
@@ -69,6 +74,14 @@ class Rapprocher(Commande):
         affectation = monde.charger(Affectation, self.affectation_id)
         dossier = monde.charger(Dossier, self.dossier_id)
         affectation.verifier_a_rapprocher()
+        dossier.verifier_actif()
+        ecarts = ecarts_d_identite(dossier.identite, affectation.identite)
+        if ecarts and not self.confirmer:
+            raise ConfirmationRequise(
+                f"Le dossier choisi ne correspond pas à l'affectation ({' ; '.join(ecarts)}) : "
+                "confirmez le rapprochement si c'est bien le même jeune.",
+                "confirmer",
+            )
         dossier.marquer_rapproche(self.affectation_id, affectation.identifiant_pe)
         ppae = ouvrir_ppae(monde, affectation, dossier, MarqueurDude.RAPPROCHE_DUDE)
         return Resultat(

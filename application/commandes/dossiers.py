@@ -34,6 +34,7 @@ class CreerDossier(Commande):
                 code_ml=monde.acteur.code_ml,
                 identite=self.identite,
                 aujourdhui=monde.aujourdhui,
+                regles=monde.regles,
                 identifiant_pe=self.identifiant_pe,
                 dispositifs=self.dispositifs,
                 justifie=self.justifie,

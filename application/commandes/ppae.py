@@ -107,7 +107,7 @@ class AccepterPpae(Commande):
         # so two of them racing on stale reads end in one CONFLIT_VERSION, never in a PPAE
         # left NON_INITIALISE with its three conditions met. (Nothing is saved on refusal.)
         dossier.noter_acceptation(self.ppae_id, self.date_entree)
-        avertissements = ppae.accepter(self.date_entree, monde.aujourdhui)
+        avertissements = ppae.accepter(self.date_entree, monde.aujourdhui, dossier.entretiens())
         ppae.evaluer_entree(dossier.justifie, dossier.entretiens())
         return Resultat(ppae_id=self.ppae_id, avertissements=avertissements)
 

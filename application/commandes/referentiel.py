@@ -56,8 +56,8 @@ class RecevoirAffectation(Commande):
         affectation_id = Affectation.create_id(donnees.code_ml, donnees.id_affectation)
         existante = monde.optionnel(Affectation, affectation_id)
         if existante is None:
-            monde.ajouter(Affectation.recevoir(donnees, monde.aujourdhui))
+            monde.ajouter(Affectation.recevoir(donnees, monde.aujourdhui, monde.regles))
             return Resultat(affectation_id=affectation_id, issue="nouvelle")
-        if existante.recevoir_a_nouveau(donnees, monde.aujourdhui):
+        if existante.recevoir_a_nouveau(donnees, monde.aujourdhui, monde.regles):
             return Resultat(affectation_id=affectation_id, issue="conflit")
         return Resultat(affectation_id=affectation_id, issue="doublon")

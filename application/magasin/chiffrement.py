@@ -17,7 +17,6 @@ import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import date
 from typing import Any
 from uuid import UUID
 
@@ -28,10 +27,8 @@ from eventsourcing.utils import get_topic
 from application.magasin.adaptateur import MagasinEvenements
 from application.magasin.transcodage import encodage_autorise
 from domain.dossier import Dossier
-from domain.valeurs import Identite
+from domain.valeurs import EFFACE, IDENTITE_EFFACEE
 
-EFFACE = "[effacé]"
-IDENTITE_EFFACEE = Identite(EFFACE, EFFACE, date(1900, 1, 1))
 MARQUE = "_chiffre_"
 TAILLE_CACHE = 10_000
 

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from domain.acces import Capacite, autorise, visible
 from domain.dossier import Dossier
 from domain.erreurs import ErreurMetier
+from domain.regles import Regles
 from domain.valeurs import Acteur, Identite, Role, StatutPpae, TypeEvenement
 
 AUJOURDHUI = date(2026, 11, 20)
@@ -43,12 +44,12 @@ def test_une_identite_invalide_ne_se_construit_pas(champs: dict[str, Any], champ
 
 def test_un_dossier_refuse_une_naissance_qui_n_est_pas_passee() -> None:
     with pytest.raises(ErreurMetier) as refus:
-        Dossier.creer("ML001", replace(LEA, date_naissance=AUJOURDHUI), AUJOURDHUI)
+        Dossier.creer("ML001", replace(LEA, date_naissance=AUJOURDHUI), AUJOURDHUI, Regles())
     assert refus.value.champ == "dateNaissance"
 
 
 def test_le_ppae_courant_est_l_ouvert_ou_le_dernier() -> None:
-    dossier = Dossier.creer("ML001", LEA, AUJOURDHUI)
+    dossier = Dossier.creer("ML001", LEA, AUJOURDHUI, Regles())
     assert dossier.ppae_courant is None
     premier, second = uuid4(), uuid4()
     dossier.ouvrir_ppae(premier)
@@ -61,7 +62,7 @@ def test_le_ppae_courant_est_l_ouvert_ou_le_dernier() -> None:
 
 def test_supprimer_un_dossier_avec_historique_demande_confirmation() -> None:
     """R20."""
-    dossier = Dossier.creer("ML001", LEA, AUJOURDHUI)
+    dossier = Dossier.creer("ML001", LEA, AUJOURDHUI, Regles())
     dossier.saisir_evenement("e1", TypeEvenement.ATELIER, date(2026, 11, 2), None, "c", AUJOURDHUI)
     with pytest.raises(ErreurMetier) as refus:
         dossier.supprimer(False, [], False)
@@ -78,7 +79,7 @@ def test_supprimer_un_dossier_avec_historique_demande_confirmation() -> None:
 )
 def test_un_acteur_ne_voit_que_sa_ml_et_un_anonyme_rien(role: Role, ml: str) -> None:
     """R23, written once: tenancy and capabilities."""
-    dossier = Dossier.creer("ML001", LEA, AUJOURDHUI)
+    dossier = Dossier.creer("ML001", LEA, AUJOURDHUI, Regles())
     acteur = Acteur("x", role, ml)
     assert visible(acteur, dossier) == (ml == "ML001")
     if role is Role.ANONYME:
