@@ -57,6 +57,10 @@ class ApplicationBase(Application[UUID]):
         self.ecouteurs: list[Ecouteur] = []
         """Told which aggregates this process just saved (the read cache, tests)."""
 
+    def close(self) -> None:
+        self.ports.fermer()
+        super().close()
+
     def construct_mapper(self) -> Mapper[UUID]:
         # Built before the recorder: the key vault reaches the store through the factory.
         self.magasin = MagasinEvenements(self.factory)

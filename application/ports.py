@@ -3,7 +3,7 @@ composition root (``cotraitance/racine.py``) injects. Nothing here is a hidden d
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -26,6 +26,15 @@ def flux_deduits_de_l_historique(dossier: Dossier, ppaes: Sequence[PPAE]) -> boo
     )
 
 
+class ConseillersAffectes(Protocol):
+    """How many open PPAE (non initialisé or en cours) each counselor of the ML follows."""
+
+    def __call__(self, code_ml: str) -> dict[str, int]: ...
+
+
 @dataclass(frozen=True)
 class Ports:
     flux_transmis: FluxTransmis
+    conseillers_affectes: ConseillersAffectes
+    fermer: Callable[[], None]
+    """Releases what the ports hold (their connection to the read models)."""

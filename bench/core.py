@@ -137,7 +137,7 @@ def supprimer_schema(base: Base) -> None:
 
 
 def application(base: Base) -> Cotraitance:
-    app = Cotraitance(env=base.env, ports=ports(), horloge=HorlogeFixe(AUJOURDHUI))
+    app = Cotraitance(env=base.env, ports=ports(base), horloge=HorlogeFixe(AUJOURDHUI))
     if app.mission_locale(ML) is None:
         app.enregistrer_mission_locale(
             systeme(ML),
@@ -477,7 +477,7 @@ def travail_reconstruction() -> None:
     if not url:
         return
     base = base_depuis_url(url)
-    app = Cotraitance(env=base.env, ports=ports(), horloge=HorlogeFixe(AUJOURDHUI))
+    app = Cotraitance(env=base.env, ports=ports(base), horloge=HorlogeFixe(AUJOURDHUI))
     stockage = StockageVues(base)
     try:
         vues = toutes_les_vues()
@@ -594,9 +594,12 @@ class CotraitanceSeule(Cotraitance):
     """The application as the library's runner builds it: from its environment alone."""
 
     name = "Cotraitance"  # the same stored application: its name picks the tables
+    base: Base | None = None
+    """Set before the runner builds it (its ports read the same database)."""
 
     def __init__(self, env: dict[str, str] | None = None) -> None:
-        super().__init__(env, ports=ports())
+        assert self.base is not None
+        super().__init__(env, ports=ports(self.base))
 
 
 def mesurer_stock(base: Base, evenements: int) -> dict[str, Any]:
@@ -611,6 +614,7 @@ def mesurer_stock(base: Base, evenements: int) -> dict[str, Any]:
     assert ligne is not None, "not enough events for the stock runner's subset"
     cible = int(ligne[0])
     debut = time.perf_counter()
+    CotraitanceSeule.base = base
     runner = ProjectionRunner(
         application_class=CotraitanceSeule,
         projection_class=ProjectionStock,

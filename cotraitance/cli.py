@@ -1,25 +1,33 @@
-"""The ``cotraitance`` command (DESIGN §6): technical words in English, domain words in French."""
+"""La commande ``cotraitance`` : servir l'API, émettre un jeton de développement, charger les
+fichiers de référence, suivre et reconstruire les modèles de lecture. Chaque commande dit sur
+quelle base elle travaille (configuration : COTRAITANCE_DATABASE_URL, voir le README)."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import socket
 import sys
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
+from urllib.parse import quote
 
 from api.auth import ROLES_JETON, emettre_jeton_dev
 from application.contexte import systeme
+from application.magasin.persistance import base_depuis_url
+from cotraitance.demo import CONSEILLERS, charger_demo
 from cotraitance.demo import ML as DEMO_ML
-from cotraitance.demo import charger_demo
-from cotraitance.racine import Service, construire, reglages_api, secret_dev
+from cotraitance.racine import Service, construire, processeurs, reglages_api, secret_dev
 from cotraitance.settings import ConfigurationInvalide, Settings
 from domain.erreurs import ErreurMetier
+from domain.valeurs import Role
 from integrations.referentiel.lignes import LigneRejetee
 from integrations.referentiel.missions_locales import lire_missions_locales
 
 EXIT_LIGNES_REJETEES = 2
+ISSUES = {"creee": "créée", "modifiee": "modifiée", "inchangee": "inchangée"}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -28,49 +36,83 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = Settings.depuis_env(os.environ)
     except ConfigurationInvalide as exc:
-        print(f"configuration error: {exc}", file=sys.stderr)
+        print(f"erreur de configuration : {exc}", file=sys.stderr)
         return 1
     if not hasattr(args, "action"):
         parser.print_help()
         return 1
-    if args.action in (serve, token):
-        return int(args.action(settings, args))
+    if args.action is token:
+        return int(token(settings, args))
+    if not _base_annoncee(settings, existante=args.action is not serve and not args.cree_base):
+        return 1
+    if args.action is serve:
+        return int(serve(settings, args))
     service = construire(settings)
     try:
-        code = args.action(service, args)
-        return int(code)
+        return int(args.action(service, args))
     finally:
         service.close()
 
 
+def _base_annoncee(settings: Settings, existante: bool) -> bool:
+    """Says which database the command works on (never its password); a command that expects
+    data refuses a SQLite file that does not exist instead of creating an empty one."""
+    base = base_depuis_url(settings.database_url, creer=False)
+    if base.sqlite_chemin is None:
+        print(f"base : {base.decrite()}", file=sys.stderr)
+        return True
+    chemin = Path(base.sqlite_chemin).resolve()
+    if chemin.exists():
+        print(f"base : {base.decrite()} ({chemin})", file=sys.stderr)
+        return True
+    if existante:
+        print(
+            f"aucune base à {chemin} : lancez la commande depuis le dossier du service ou "
+            "indiquez COTRAITANCE_DATABASE_URL.",
+            file=sys.stderr,
+        )
+        return False
+    print(f"base : nouvelle base créée à {chemin}", file=sys.stderr)
+    return True
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="cotraitance", description=__doc__)
-    commandes = parser.add_subparsers(title="commands")
+    parser.set_defaults(cree_base=False)
+    commandes = parser.add_subparsers(title="commandes")
+    defauts = argparse.ArgumentDefaultsHelpFormatter
 
-    serveur = commandes.add_parser("serve", help="serve the GraphQL API")
-    serveur.add_argument("--demo", action="store_true", help="load the demo data set first")
-    serveur.add_argument("--host", default="127.0.0.1")
-    serveur.add_argument("--port", type=int, default=8000)
+    serveur = commandes.add_parser("serve", help="servir l'API GraphQL", formatter_class=defauts)
+    serveur.add_argument("--demo", action="store_true", help="charger le jeu de démonstration")
+    serveur.add_argument("--host", default="127.0.0.1", help="adresse d'écoute")
+    serveur.add_argument("--port", type=int, default=8000, help="port d'écoute")
     serveur.set_defaults(action=serve)
 
-    jeton = commandes.add_parser("token", help="print a token of the dev issuer")
+    jeton = commandes.add_parser("token", help="émettre un jeton de développement")
     jeton.add_argument("--role", required=True, choices=[r.value for r in ROLES_JETON.values()])
-    jeton.add_argument("--ml", required=True, help="code of the Mission Locale")
-    jeton.add_argument("--sub", default=None, help="subject (default: the role in lower case)")
+    jeton.add_argument("--ml", required=True, help="code de la Mission Locale")
+    jeton.add_argument("--sub", default=None, help="sujet (par défaut : le rôle en minuscules)")
     jeton.set_defaults(action=token)
 
-    imports = commandes.add_parser("import", help="load a file").add_subparsers(title="files")
-    ml = imports.add_parser("missions-locales", help="Missions Locales: zone and counselors")
-    ml.add_argument("file", type=Path)
-    ml.set_defaults(action=importer_missions_locales)
+    imports = commandes.add_parser("import", help="charger un fichier").add_subparsers(
+        title="fichiers"
+    )
+    ml = imports.add_parser("missions-locales", help="Missions Locales : zone et conseillers")
+    ml.add_argument("file", type=Path, help="fichier JSON Lines (une Mission Locale par ligne)")
+    ml.set_defaults(action=importer_missions_locales, cree_base=True)
 
-    projections = commandes.add_parser("projections", help="read models").add_subparsers()
-    status = projections.add_parser("status", help="position and lag of each view")
+    noms = [p.nom for p in processeurs()]
+    projections = commandes.add_parser("projections", help="modèles de lecture").add_subparsers(
+        title="actions"
+    )
+    status = projections.add_parser("status", help="position et retard de chaque processeur")
     status.set_defaults(action=projections_status)
-    rebuild = projections.add_parser("rebuild", help="rebuild one view, or all, from zero")
-    rebuild.add_argument("name", nargs="?")
+    rebuild = projections.add_parser(
+        "rebuild", help=f"reconstruire un processeur, ou tous, depuis zéro ({', '.join(noms)})"
+    )
+    rebuild.add_argument("name", nargs="?", choices=noms, help="le processeur (tous sinon)")
     rebuild.set_defaults(action=projections_rebuild)
-    catchup = projections.add_parser("catch-up", help="process the events not yet in the views")
+    catchup = projections.add_parser("catch-up", help="traiter les événements pas encore lus")
     catchup.set_defaults(action=projections_catch_up)
     return parser
 
@@ -81,23 +123,22 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
     from api.app import creer_app
     from api.journaux import configuration_des_journaux
 
+    if args.demo and settings.est_prod:
+        print("--demo est refusé en prod : pas de données fictives en production.", file=sys.stderr)
+        return 1
+    if not _port_libre(args.host, args.port):
+        print(f"le port {args.port} est déjà pris sur {args.host} : --port AUTRE", file=sys.stderr)
+        return 1
     service = construire(settings)
-    if args.demo:
-        charge = charger_demo(service.app, service.app.horloge.aujourdhui())
-        print("demo data " + ("loaded" if charge else "already there"))
-    url = f"http://{args.host}:{args.port}/graphql"
-    print(
-        f"Cotraitance GraphQL API: {url}"
-        + (" (GraphiQL in a browser)" if settings.graphiql else "")
-    )
-    if args.demo and not settings.est_prod:
-        secret = secret_dev(settings)
-        print(f"dev tokens for {DEMO_ML} (Authorization: Bearer <token>):")
-        for role in ROLES_JETON.values():
-            jeton = emettre_jeton_dev(secret, role.value.lower(), role, DEMO_ML)
-            print(f"  {role.value:<13} {jeton}")
     try:
         app = creer_app(service, reglages_api(settings))
+        if args.demo:
+            charge = charger_demo(service.app, service.app.horloge.aujourdhui())
+            print("données de démonstration " + ("chargées" if charge else "déjà présentes"))
+        url = f"http://{args.host}:{args.port}/graphql"
+        print(f"API GraphQL Cotraitance : {url}")
+        if args.demo:
+            _jetons_demo(settings, url)
         uvicorn.run(
             app,
             host=args.host,
@@ -110,9 +151,32 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _port_libre(hote: str, port: int) -> bool:
+    with socket.socket(socket.AF_INET6 if ":" in hote else socket.AF_INET) as essai:
+        try:
+            essai.bind((hote, port))
+        except OSError:
+            return False
+    return True
+
+
+def _jetons_demo(settings: Settings, url: str) -> None:
+    """One token per role (a counselor of the demo ML for CONSEILLER), and, when GraphiQL is
+    on, a link that opens it with the Authorization header filled in."""
+    secret = secret_dev(settings)
+    print(f"jetons de développement pour {DEMO_ML} (en-tête Authorization: Bearer <jeton>) :")
+    for role in ROLES_JETON.values():
+        sub = CONSEILLERS[0].id if role is Role.CONSEILLER else role.value.lower()
+        jeton = emettre_jeton_dev(secret, sub, role, DEMO_ML)
+        print(f"  {role.value:<13} {jeton}")
+        if settings.graphiql:
+            entetes = json.dumps({"Authorization": f"Bearer {jeton}"})
+            print(f"  {'':<13} {url}?headers={quote(entetes)}")
+
+
 def token(settings: Settings, args: argparse.Namespace) -> int:
     if settings.est_prod:
-        print("the dev issuer is off in prod", file=sys.stderr)
+        print("l'émetteur de développement est désactivé en prod", file=sys.stderr)
         return 1
     role = ROLES_JETON[args.role]
     print(emettre_jeton_dev(secret_dev(settings), args.sub or args.role.lower(), role, args.ml))
@@ -124,12 +188,19 @@ def importer_missions_locales(service: Service, args: argparse.Namespace) -> int
     if not chemin.is_file():
         print(f"fichier introuvable : {chemin}", file=sys.stderr)
         return 1
+    service.runner.rattraper()  # the PPAE board is what a counselor's removal is checked on
     issues: Counter[str] = Counter()
     rejets: list[LigneRejetee] = []
+    vus: dict[str, int] = {}
     for lu in lire_missions_locales(chemin):
         if isinstance(lu, LigneRejetee):
             rejets.append(lu)
             continue
+        if lu.code in vus:
+            raison = f"la Mission Locale {lu.code} figure déjà ligne {vus[lu.code]}"
+            rejets.append(LigneRejetee(lu.ligne, raison))
+            continue
+        vus[lu.code] = lu.ligne
         try:
             resultat = service.app.enregistrer_mission_locale(
                 systeme(lu.code, "import-missions-locales"),
@@ -141,8 +212,9 @@ def importer_missions_locales(service: Service, args: argparse.Namespace) -> int
         except ErreurMetier as exc:
             rejets.append(LigneRejetee(lu.ligne, exc.message))
             continue
-        issues[resultat.issue or "?"] += 1
-        print(f"ligne {lu.ligne} : {lu.code} {resultat.issue}", flush=True)
+        issue = resultat.issue or "?"
+        issues[issue] += 1
+        print(f"ligne {lu.ligne} : {lu.code} {ISSUES.get(issue, issue)}", flush=True)
     total = sum(issues.values()) + len(rejets)
     print(
         f"{total} ligne(s) lue(s) : {issues['creee']} créée(s), {issues['modifiee']} modifiée(s), "
@@ -154,28 +226,22 @@ def importer_missions_locales(service: Service, args: argparse.Namespace) -> int
 
 
 def projections_status(service: Service, args: argparse.Namespace) -> int:
-    print(f"{'processor':<28}{'position':>10}{'lag':>10}  state")
+    print(f"{'processeur':<28}{'position':>10}{'retard':>10}  état")
     for etat in service.runner.etats():
-        statut = "to rebuild" if etat.a_reconstruire else "ok"
+        statut = "à reconstruire" if etat.a_reconstruire else "ok"
         print(f"{etat.nom:<28}{etat.position:>10}{etat.retard:>10}  {statut}")
     return 0
 
 
 def projections_rebuild(service: Service, args: argparse.Namespace) -> int:
-    connus = list(service.runner.processeurs)
-    noms = [args.name] if args.name else connus
-    inconnus = [n for n in noms if n not in connus]
-    if inconnus:
-        print(f"unknown processor: {', '.join(inconnus)} (known: {', '.join(connus)})")
-        return 1
-    for nom in noms:
+    for nom in [args.name] if args.name else list(service.runner.processeurs):
         lus = service.runner.reconstruire(nom)
-        print(f"{nom}: rebuilt from {lus} event(s)")
+        print(f"{nom} : reconstruit à partir de {lus} événement(s)")
     return 0
 
 
 def projections_catch_up(service: Service, args: argparse.Namespace) -> int:
-    print(f"{service.runner.rattraper()} event(s) processed")
+    print(f"{service.runner.rattraper()} événement(s) traité(s)")
     return 0
 
 

@@ -1,5 +1,7 @@
 """A realistic synthetic data set: an ML with its zone and counselors, affectations in every
-status, PPAE in every state (a retroactive entry, an early stop, an exit included)."""
+status, PPAE in every state (a retroactive entry, an early stop, an exit included), and the
+cases a newcomer should be able to see: 0007's entry date can fall in a deregistration (R9's
+warning), 0013 had an interview but no acceptance (vigilance)."""
 
 from __future__ import annotations
 
@@ -157,16 +159,19 @@ def _recevoir(
             commune_insee=commune,
             telephone=f"06 12 34 {int(num):02d} {int(num) * 7 % 100:02d}",
         ),
-        periodes_radiation=(
-            Periode(
-                aujourdhui - timedelta(days=anciennete + 200),
-                aujourdhui - timedelta(days=anciennete + 170),
-            ),
-        ),
+        periodes_radiation=(_radiation(num, aujourdhui - timedelta(days=anciennete)),),
     )
     affectation_id = app.recevoir_affectation(systeme(ML, "demo-dude"), donnees).affectation_id
     assert affectation_id is not None
     return affectation_id, anciennete
+
+
+def _radiation(num: str, affectation: date) -> Periode:
+    """An old deregistration for most; for 0007, one after the assignment, so that accepting
+    its PPAE with an entry date in it shows R9's warning."""
+    if num == "0007":
+        return Periode(affectation + timedelta(days=5), affectation + timedelta(days=15))
+    return Periode(affectation - timedelta(days=200), affectation - timedelta(days=170))
 
 
 def _importer(app: Cotraitance, g: Contexte, affectation_id: UUID) -> UUID:

@@ -29,6 +29,7 @@ from application.traitement.runner import Runner
 from application.traitement.stockage import Curseur, StockageVues
 from cotraitance.settings import Settings
 from domain.regles import Regles
+from projections import ppae as tableau_ppae
 from projections.catalogue import toutes_les_vues
 
 ATTENTE_LECTURES = 2.0
@@ -123,12 +124,23 @@ def construire_application(
 ) -> Cotraitance:
     """The application with its ports injected."""
     preparer_base(base)
-    return Cotraitance(env=base.env, ports=ports(), horloge=horloge, regles=regles)
+    return Cotraitance(env=base.env, ports=ports(base), horloge=horloge, regles=regles)
 
 
-def ports() -> Ports:
-    """What the application reads from outside itself (R20's flows, for now from history)."""
-    return Ports(flux_transmis=flux_deduits_de_l_historique)
+def ports(base: Base) -> Ports:
+    """What the application reads from outside itself: R20's flows (for now derived from
+    history), the counselors' open PPAE (the PPAE board, on a connection of its own)."""
+    vues = StockageVues(base)
+
+    def conseillers(code_ml: str) -> dict[str, int]:
+        with vues.transaction() as cur:
+            return tableau_ppae.conseillers_affectes(cur, code_ml)
+
+    return Ports(
+        flux_transmis=flux_deduits_de_l_historique,
+        conseillers_affectes=conseillers,
+        fermer=vues.close,
+    )
 
 
 def processeurs() -> list[Processeur]:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from api.reglages import ConfigurationInvalide, ReglagesApi, ReglagesAuth
+from application.magasin.persistance import base_depuis_url
 from domain.regles import Regles
 
 DEFAULT_DATABASE_URL = f"sqlite:///{Path('var') / 'cotraitance.db'}"
@@ -65,6 +66,10 @@ class Settings:
             ),
         )
         settings.verifier()
+        try:
+            base_depuis_url(settings.database_url, creer=False)
+        except ValueError as exc:
+            raise ConfigurationInvalide(f"COTRAITANCE_DATABASE_URL: {exc}") from None
         return settings
 
     def api(self, secret_dev: str | None) -> ReglagesApi:

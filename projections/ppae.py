@@ -117,3 +117,14 @@ def lister(
         apres,
         limite,
     )
+
+
+def conseillers_affectes(cur: Curseur, code_ml: str) -> dict[str, int]:
+    """Each counselor's number of open PPAE (what a counselor's removal must not orphan)."""
+    TableauPPAE().creer(cur)  # a store whose views were never built yet: none
+    lignes = cur.fetchall(
+        f"SELECT conseiller_id, COUNT(*) FROM {TableauPPAE.table} WHERE code_ml = %s "
+        "AND statut IN (%s, %s) AND conseiller_id IS NOT NULL GROUP BY conseiller_id",
+        [code_ml, StatutPpae.NON_INITIALISE.value, StatutPpae.EN_COURS.value],
+    )
+    return {str(conseiller): int(nombre) for conseiller, nombre in lignes}

@@ -91,7 +91,7 @@ def horloge() -> HorlogeFixe:
 
 @pytest.fixture
 def app(base: Base, horloge: HorlogeFixe) -> Iterator[Cotraitance]:
-    application = Cotraitance(env=base.env, ports=ports(), horloge=horloge)
+    application = Cotraitance(env=base.env, ports=ports(base), horloge=horloge)
     application.enregistrer_mission_locale(
         systeme(ML),
         ML,

@@ -11,6 +11,7 @@ from application.magasin.persistance import base_depuis_url
 from application.service import Cotraitance
 from cotraitance.cli import EXIT_LIGNES_REJETEES, main
 from cotraitance.racine import ports
+from tests.scenario import GESTIONNAIRE, dossier_importe
 
 EXEMPLE = Path(__file__).resolve().parent.parent / "examples" / "missions-locales.jsonl"
 
@@ -23,7 +24,8 @@ def base_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
 
 
 def _ml(url: str, code: str) -> tuple[list[str], list[str]] | None:
-    app = Cotraitance(env=base_depuis_url(url).env, ports=ports())
+    base = base_depuis_url(url)
+    app = Cotraitance(env=base.env, ports=ports(base))
     try:
         ml = app.mission_locale(code)
         return None if ml is None else (ml.communes, [c.id for c in ml.conseillers])
@@ -101,4 +103,86 @@ def test_projections_status_et_rebuild(base_url: str, capsys: pytest.CaptureFixt
     sortie = capsys.readouterr().out
     assert "recherche_dossiers" in sortie
     assert "ok" in sortie
-    assert main(["projections", "rebuild", "inconnue"]) == 1
+    with pytest.raises(SystemExit) as sortie_argparse:
+        main(["projections", "rebuild", "inconnue"])
+    assert sortie_argparse.value.code == 2
+    assert "tableau_ppae" in capsys.readouterr().err  # the names it takes
+
+
+def test_chaque_commande_dit_sur_quelle_base_elle_travaille(
+    base_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["import", "missions-locales", str(EXEMPLE)]) == 0
+    assert "base : nouvelle base créée à" in capsys.readouterr().err
+    assert main(["projections", "status"]) == 0
+    erreur = capsys.readouterr().err
+    assert erreur.startswith("base : sqlite:///")
+    assert str(Path(base_url.removeprefix("sqlite:///")).resolve()) in erreur
+
+
+def test_une_commande_qui_attend_des_donnees_ne_cree_pas_de_base_vide(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Run from another folder, it says where it looked instead of creating ./var/…"""
+    absente = tmp_path / "ailleurs" / "cotraitance.db"
+    monkeypatch.setenv("COTRAITANCE_DATABASE_URL", f"sqlite:///{absente}")
+    assert main(["projections", "status"]) == 1
+    assert "aucune base" in capsys.readouterr().err
+    assert not absente.exists()
+    assert not absente.parent.exists()
+
+
+def test_une_url_de_base_invalide_est_une_ligne_qui_nomme_le_reglage(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("COTRAITANCE_DATABASE_URL", "mysql://localhost/x")
+    assert main(["projections", "status"]) == 1
+    erreur = capsys.readouterr().err
+    assert "COTRAITANCE_DATABASE_URL" in erreur
+    assert "Traceback" not in erreur
+    assert len(erreur.strip().splitlines()) == 1
+
+
+def test_une_mission_locale_en_double_dans_un_fichier_est_une_ligne_rejetee(
+    base_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ligne = EXEMPLE.read_text(encoding="utf-8").strip()
+    vide = json.loads(ligne)
+    vide["conseillers"] = []
+    fichier = tmp_path / "double.jsonl"
+    fichier.write_text(f"{ligne}\n{json.dumps(vide)}\n", encoding="utf-8")
+    assert main(["import", "missions-locales", str(fichier)]) == EXIT_LIGNES_REJETEES
+    assert "rejet ligne 2 : la Mission Locale ML001 figure déjà ligne 1" in capsys.readouterr().out
+    assert _ml(base_url, "ML001") == (["75056", "75111", "75120", "93048"], ["C1", "C2"])
+
+
+def test_retirer_un_conseiller_qui_suit_des_ppae_ouverts_est_refuse(
+    base_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A counselor does not vanish while still following open PPAE: the row is rejected."""
+    assert main(["import", "missions-locales", str(EXEMPLE)]) == 0
+    base = base_depuis_url(base_url)
+    app = Cotraitance(env=base.env, ports=ports(base))
+    try:
+        resultat = dossier_importe(app, GESTIONNAIRE)
+        assert resultat.ppae_id is not None
+        app.affecter_conseiller(GESTIONNAIRE, resultat.ppae_id, "C2")
+    finally:
+        app.close()
+    ligne = json.loads(EXEMPLE.read_text(encoding="utf-8"))
+    ligne["conseillers"] = [c for c in ligne["conseillers"] if c["id"] != "C2"]
+    fichier = tmp_path / "sans-c2.jsonl"
+    fichier.write_text(json.dumps(ligne), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["import", "missions-locales", str(fichier)]) == EXIT_LIGNES_REJETEES
+    assert "C2 (1 PPAE)" in capsys.readouterr().out
+    assert _ml(base_url, "ML001") == (["75056", "75111", "75120", "93048"], ["C1", "C2"])
+
+
+def test_l_aide_ne_renvoie_pas_a_des_documents_internes(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["serve", "--help"])
+    aide = capsys.readouterr().out
+    assert "DESIGN" not in aide
+    assert "8000" in aide
+    assert "127.0.0.1" in aide

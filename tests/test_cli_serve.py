@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import json
 import os
 import socket
 import subprocess
@@ -12,6 +14,8 @@ from pathlib import Path
 
 import httpx2
 import pytest
+
+from cotraitance.cli import main
 
 
 def _port_libre() -> int:
@@ -68,3 +72,70 @@ def test_le_journal_d_acces_du_serveur_ne_garde_pas_les_chaines_de_requete(
     assert "POST /graphql HTTP/1.1" in sortie
     assert "JETON-SECRET" not in sortie
     assert "Dupontel" not in sortie
+
+
+def test_un_port_deja_pris_est_dit_avant_d_annoncer_url_et_jetons(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("COTRAITANCE_DATABASE_URL", f"sqlite:///{tmp_path / 'x.db'}")
+    monkeypatch.setenv("COTRAITANCE_VAR_DIR", str(tmp_path / "var"))
+    with socket.socket() as occupe:
+        occupe.bind(("127.0.0.1", 0))
+        occupe.listen(1)
+        port = occupe.getsockname()[1]
+        assert main(["serve", "--demo", "--port", str(port)]) == 1
+    sortie = capsys.readouterr()
+    assert f"le port {port} est déjà pris" in sortie.err
+    assert "http://" not in sortie.out
+    assert "GESTIONNAIRE" not in sortie.out
+
+
+def test_le_jeu_de_demonstration_est_refuse_en_prod(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for nom, valeur in {
+        "COTRAITANCE_ENV": "prod",
+        "COTRAITANCE_OIDC_JWKS_URL": "http://127.0.0.1:9/jwks.json",
+        "COTRAITANCE_OIDC_ISSUER": "https://idp.exemple.fr",
+        "COTRAITANCE_OIDC_AUDIENCE": "cotraitance",
+        "COTRAITANCE_DATABASE_URL": f"sqlite:///{tmp_path / 'prod.db'}",
+        "COTRAITANCE_VAR_DIR": str(tmp_path / "var"),
+    }.items():
+        monkeypatch.setenv(nom, valeur)
+    monkeypatch.delenv("COTRAITANCE_JWT_SECRET", raising=False)
+    assert main(["serve", "--demo", "--port", str(_port_libre())]) == 1
+    assert "--demo est refusé en prod" in capsys.readouterr().err
+    assert not (tmp_path / "prod.db").exists()
+
+
+def test_la_demo_donne_un_jeton_de_conseiller_d_un_vrai_conseiller_et_un_lien_graphiql(
+    tmp_path: Path,
+) -> None:
+    port = _port_libre()
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("COTRAITANCE_")},
+        "COTRAITANCE_DATABASE_URL": f"sqlite:///{tmp_path / 'demo.db'}",
+        "COTRAITANCE_VAR_DIR": str(tmp_path / "var"),
+        "COTRAITANCE_ACCESS_LOG": str(tmp_path / "var" / "acces.jsonl"),
+    }
+    processus = subprocess.Popen(
+        [sys.executable, "-m", "cotraitance.cli", "serve", "--demo", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    lignes: list[str] = []
+    assert processus.stdout is not None
+    for ligne in processus.stdout:
+        lignes.append(ligne)
+        if "ADMIN" in "".join(lignes[-3:]) and "headers=" in ligne:
+            break
+    processus.terminate()
+    processus.communicate(timeout=15)
+    texte = "".join(lignes)
+    conseiller = next(ligne for ligne in lignes if ligne.strip().startswith("CONSEILLER"))
+    charge = conseiller.split()[1].split(".")[1]
+    donnees = json.loads(base64.urlsafe_b64decode(charge + "=" * (-len(charge) % 4)))
+    assert donnees["sub"] == "C1"  # Claire Martin, a counselor of the demo ML
+    assert f"http://127.0.0.1:{port}/graphql?headers=" in texte

@@ -62,7 +62,7 @@ class CotraitanceSynchronisee(Cotraitance):
 
 @pytest.fixture
 def app(base_postgres: Base, horloge: HorlogeFixe) -> Iterator[Cotraitance]:
-    application = Cotraitance(env=base_postgres.env, ports=ports(), horloge=horloge)
+    application = Cotraitance(env=base_postgres.env, ports=ports(base_postgres), horloge=horloge)
     application.enregistrer_mission_locale(
         systeme(ML),
         ML,
@@ -102,7 +102,7 @@ def en_meme_temps(
     """Runs each command on its own application instance, the saves released together."""
     barriere = threading.Barrier(len(commandes))
     instances = [
-        CotraitanceSynchronisee(env=base.env, ports=ports(), horloge=horloge, barriere=barriere)
+        CotraitanceSynchronisee(env=base.env, ports=ports(base), horloge=horloge, barriere=barriere)
         for _ in commandes
     ]
     try:

@@ -54,7 +54,7 @@ def test_un_autre_processus_ne_dechiffre_plus_apres_le_passage_de_son_projecteur
 ) -> None:
     """Two processes (two API workers, the API and the CLI): each forgets the key when its
     runner reads the deletion from the log."""
-    autre = assembler(base, Cotraitance(env=base.env, ports=ports(), horloge=app.horloge))
+    autre = assembler(base, Cotraitance(env=base.env, ports=ports(base), horloge=app.horloge))
     try:
         dossier_id, _ = _dossier_avec_texte_libre(app, acteurs)
         lu = autre.app.repository.get(dossier_id)

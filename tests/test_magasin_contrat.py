@@ -111,8 +111,12 @@ def test_une_application_a_nous_refuse_un_autre_mapper(base: Base) -> None:
             super().construct_mapper()  # the vault is there, but not used
             return Mapper(self.construct_transcoder())
 
-    with pytest.raises(TypeError, match="personal-data mapper"):
-        SansChiffrement(env=base.env, ports=ports())
+    ports_ = ports(base)
+    try:
+        with pytest.raises(TypeError, match="personal-data mapper"):
+            SansChiffrement(env=base.env, ports=ports_)
+    finally:
+        ports_.fermer()
 
 
 def test_une_autre_application_ne_peut_pas_ecrire_une_identite_en_clair(base: Base) -> None:

@@ -9,7 +9,7 @@ from application.commandes.base import Commande, Monde
 from application.contexte import Resultat
 from domain.acces import Capacite
 from domain.affectation import Affectation, DonneesAffectation
-from domain.erreurs import NonTrouve, SaisieInvalide
+from domain.erreurs import NonTrouve, SaisieInvalide, TransitionInterdite
 from domain.mission_locale import MissionLocale
 from domain.valeurs import Conseiller
 
@@ -34,6 +34,17 @@ class EnregistrerMissionLocale(Commande):
         if ml is None:
             monde.ajouter(MissionLocale(self.code, self.nom, communes, conseillers))
             return Resultat(issue="creee")
+        retires = {c.id for c in ml.conseillers} - {c.id for c in conseillers}
+        if retires:
+            suivis = monde.ports.conseillers_affectes(self.code)
+            encore = sorted(c for c in retires if suivis.get(c))
+            if encore:
+                detail = ", ".join(f"{c} ({suivis[c]} PPAE)" for c in encore)
+                raise TransitionInterdite(
+                    f"Conseiller(s) encore affecté(s) à des PPAE ouverts : {detail}. "
+                    "Réaffectez ces PPAE avant de retirer le conseiller du fichier.",
+                    "conseillers",
+                )
         change = ml.mettre_a_jour(self.nom, communes, conseillers)
         return Resultat(issue="modifiee" if change else "inchangee")
 

@@ -27,8 +27,19 @@ class Base:
         }
         return " ".join(f"{k}={v}" for k, v in parts.items() if v)
 
+    def decrite(self) -> str:
+        """The URL as a user may see it: never the password."""
+        if not self.est_postgres:
+            return self.url
+        e = self.env
+        return (
+            f"postgresql://{e['POSTGRES_USER']}@{e['POSTGRES_HOST']}:{e['POSTGRES_PORT']}/"
+            f"{e['POSTGRES_DBNAME']}?schema={self.postgres_schema}"
+        )
 
-def base_depuis_url(url: str) -> Base:
+
+def base_depuis_url(url: str, creer: bool = True) -> Base:
+    """The store's settings from its URL; ``creer``: make the SQLite file's folder."""
     parsed = urlparse(url)
     if parsed.scheme == "sqlite":
         chemin = unquote(parsed.path[1:] if parsed.path.startswith("/") else parsed.path)
@@ -36,7 +47,8 @@ def base_depuis_url(url: str) -> Base:
             chemin = "/" + chemin.lstrip("/")
         if not chemin or chemin == ":memory:":
             raise ValueError("SQLite needs a file: sqlite:///path/to/file.db")
-        Path(chemin).parent.mkdir(parents=True, exist_ok=True)
+        if creer:
+            Path(chemin).parent.mkdir(parents=True, exist_ok=True)
         env = {
             "PERSISTENCE_MODULE": "eventsourcing.sqlite",
             "SQLITE_DBNAME": chemin,
@@ -62,4 +74,6 @@ def base_depuis_url(url: str) -> Base:
             "POSTGRES_MAX_OVERFLOW": "10",
         }
         return Base(url, True, env, postgres_schema=schema)
-    raise ValueError(f"Unsupported database URL scheme: {parsed.scheme!r}")
+    raise ValueError(
+        f"unsupported scheme {parsed.scheme!r}: sqlite:///path/to/file.db or postgresql://…"
+    )
