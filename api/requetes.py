@@ -31,6 +31,7 @@ from api.types import (
     Node,
     Utilisateur,
 )
+from application.traitement.pages import Page
 from domain.affectation import Affectation as AffectationAgregat
 from domain.dossier import Dossier as DossierAgregat
 from domain.ppae import PPAE as PPAEAgregat  # noqa: N811
@@ -38,7 +39,6 @@ from domain.valeurs import ListeCotraitance, StatutAffectation, StatutCotraitanc
 from projections import affectations as vue_affectations
 from projections import dossiers as vue_dossiers
 from projections import ppae as vue_ppae
-from projections.requetes import Page
 
 N = TypeVar("N")
 

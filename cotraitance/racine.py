@@ -29,6 +29,9 @@ from application.traitement.runner import Runner
 from application.traitement.stockage import Curseur, StockageVues
 from cotraitance.settings import Settings
 from domain.regles import Regles
+from integrations.dude import registre
+from integrations.dude.emetteur import EmetteurDude
+from integrations.dude.envoi import Expediteur, ReglagesEnvoi
 from projections import ppae as tableau_ppae
 from projections.catalogue import toutes_les_vues
 
@@ -48,6 +51,9 @@ class Service:
     cache: CacheAgregats
     lectures: StockageVues
     """The requests' own connection to the views: a busy or broken runner never blocks them."""
+    expediteur: Expediteur | None = None
+    """The DUDE sender, when a DUDE URL is set and sending is on."""
+    _fil_envoi: threading.Thread | None = None
     _arret: threading.Event = field(default_factory=threading.Event)
     _fil: threading.Thread | None = None
 
@@ -91,17 +97,25 @@ class Service:
             target=self.runner.executer, args=(self._arret,), name="traitement", daemon=True
         )
         self._fil.start()
+        if self.expediteur is not None:
+            self._fil_envoi = threading.Thread(
+                target=self.expediteur.executer, args=(self._arret,), name="envoi-dude", daemon=True
+            )
+            self._fil_envoi.start()
 
     def arreter(self) -> None:
         self._arret.set()
-        if self._fil is not None:
-            self._fil.join(10)
+        for fil in (self._fil, self._fil_envoi):
+            if fil is not None:
+                fil.join(10)
 
     def fermer_connexions(self) -> None:
         """The views' connections (the application is closed by whoever built it)."""
         self.arreter()
         self.lectures.close()
         self.stockage.close()
+        if self.expediteur is not None:
+            self.expediteur.stockage.close()
 
     def close(self) -> None:
         self.fermer_connexions()
@@ -128,26 +142,39 @@ def construire_application(
 
 
 def ports(base: Base) -> Ports:
-    """What the application reads from outside itself: R20's flows (for now derived from
-    history), the counselors' open PPAE (the PPAE board, on a connection of its own)."""
+    """What the application reads from outside itself, on a connection of its own: R20's flows
+    (the flows recorded by the DUDE emitter, and, for what the emitter has not read yet, what
+    history says), the counselors' open PPAE (the PPAE board)."""
     vues = StockageVues(base)
+
+    def flux_transmis(dossier: Any, ppaes: Sequence[Any]) -> bool:
+        if flux_deduits_de_l_historique(dossier, ppaes):
+            return True
+        with vues.transaction() as cur:
+            EmetteurDude().creer(cur)  # a store whose emitter never ran yet: no flow
+            return registre.existent(cur, str(dossier.id))
 
     def conseillers(code_ml: str) -> dict[str, int]:
         with vues.transaction() as cur:
             return tableau_ppae.conseillers_affectes(cur, code_ml)
 
     return Ports(
-        flux_transmis=flux_deduits_de_l_historique,
+        flux_transmis=flux_transmis,
         conseillers_affectes=conseillers,
         fermer=vues.close,
     )
 
 
 def processeurs() -> list[Processeur]:
-    return [*toutes_les_vues()]
+    return [*toutes_les_vues(), EmetteurDude()]
 
 
-def assembler(base: Base, app: Cotraitance, liste: Sequence[Processeur] | None = None) -> Service:
+def assembler(
+    base: Base,
+    app: Cotraitance,
+    liste: Sequence[Processeur] | None = None,
+    envoi: ReglagesEnvoi | None = None,
+) -> Service:
     """The processors, their runner and the listeners around an application."""
     stockage = StockageVues(base)
     cache = CacheAgregats()
@@ -162,12 +189,18 @@ def assembler(base: Base, app: Cotraitance, liste: Sequence[Processeur] | None =
     runner = Runner(app, stockage, processeurs() if liste is None else liste, ecouteurs)
     app.ecouteurs.append(invalider_agregats)
     runner.etats()  # the positions as committed, for /health until the runner moves them
-    return Service(base, app, stockage, runner, cache, StockageVues(base))
+    expediteur = Expediteur(StockageVues(base), envoi) if envoi is not None else None
+    return Service(base, app, stockage, runner, cache, StockageVues(base), expediteur)
 
 
-def construire(settings: Settings, horloge: Horloge | None = None) -> Service:
+def construire(
+    settings: Settings, horloge: Horloge | None = None, dude_url: str | None = None
+) -> Service:
+    """``dude_url``: where to send the flows when the settings say nowhere (a simulator)."""
     base = base_depuis_url(settings.database_url)
-    return assembler(base, construire_application(base, horloge, settings.regles))
+    url = settings.dude_url or dude_url
+    envoi = ReglagesEnvoi(url) if url and settings.dude_envoi else None
+    return assembler(base, construire_application(base, horloge, settings.regles), envoi=envoi)
 
 
 def secret_dev(settings: Settings) -> str:

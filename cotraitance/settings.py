@@ -23,6 +23,8 @@ class Settings:
     oidc_issuer: str | None = None
     oidc_audience: str | None = None
     dude_url: str | None = None
+    dude_envoi: bool = True
+    """Whether ``serve`` sends the flows in the background (``dude send`` does it on demand)."""
     duree_max_jeton_s: int = 12 * 3600
     graphiql: bool = True
     introspection: bool = True
@@ -49,6 +51,7 @@ class Settings:
             oidc_issuer=environ.get("COTRAITANCE_OIDC_ISSUER") or None,
             oidc_audience=environ.get("COTRAITANCE_OIDC_AUDIENCE") or None,
             dude_url=environ.get("COTRAITANCE_DUDE_URL") or None,
+            dude_envoi=_booleen(environ, "COTRAITANCE_DUDE_ENVOI", True),
             duree_max_jeton_s=_entier(environ, "COTRAITANCE_JWT_DUREE_MAX", 12 * 3600),
             graphiql=_booleen(environ, "COTRAITANCE_GRAPHIQL", dev),
             introspection=_booleen(environ, "COTRAITANCE_INTROSPECTION", dev),

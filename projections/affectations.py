@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from application.traitement.pages import Page, paginer, texte
 from application.traitement.stockage import Curseur
 from domain.affectation import Affectation
 from domain.valeurs import ListeCotraitance, StatutAffectation
-from projections.requetes import Page, paginer, texte
 from projections.vue import Ligne, VueTable
 
 

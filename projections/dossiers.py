@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, ClassVar
 
+from application.traitement.pages import Page, paginer, texte
 from application.traitement.stockage import Curseur
 from domain.dossier import Dossier
 from domain.noms import normaliser
-from projections.requetes import Page, paginer, texte
 from projections.vue import Ligne, VueTable
 
 PERSONNEL = ("nom", "nom_usage", "prenoms", "date_naissance", "texte_norm", "tri", "identifiant_pe")

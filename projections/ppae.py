@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from application.traitement.pages import Page, paginer, texte
 from application.traitement.stockage import Curseur
 from domain.ppae import PPAE, statut_apres
 from domain.suivi import SuiviCotraitance
 from domain.valeurs import StatutCotraitance, StatutPpae
-from projections.requetes import Page, paginer, texte
 from projections.vue import Ligne, VueTable
 
 

@@ -34,6 +34,12 @@ class Curseur:
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
         self._brut.execute(self._sql(sql), tuple(params))
 
+    @property
+    def rowcount(self) -> int:
+        """Rows the last statement changed."""
+        nombre: int = self._brut.rowcount
+        return nombre
+
     def executemany(self, sql: str, lignes: Sequence[Sequence[Any]]) -> None:
         if lignes:
             self._brut.executemany(self._sql(sql), [tuple(x) for x in lignes])

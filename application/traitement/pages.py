@@ -9,7 +9,8 @@ from enum import Enum
 from typing import Any
 
 from application.traitement.stockage import Curseur
-from projections.vue import Ligne
+
+Ligne = dict[str, Any]
 
 
 @dataclass(frozen=True)

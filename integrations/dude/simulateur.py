@@ -1,0 +1,177 @@
+"""A DUDE simulator, a real HTTP server for development and tests: it receives flows and
+deduplicates them by key, keeps a "dossier DUDE" per PE identifier (browsable as JSON), serves
+affectations for the intake pull, and injects faults on demand (latency, a share of 5xx,
+timeouts — the flow recorded, the answer never sent in time —, business rejections)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+import threading
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+
+@dataclass
+class Fautes:
+    latence_ms: int = 0
+    taux_5xx: float = 0.0
+    taux_timeout: float = 0.0
+    duree_timeout_s: float = 30.0
+    """How long a "timeout" answer waits: longer than the sender's own timeout."""
+    rejets: dict[str, dict[str, str]] = field(default_factory=dict)
+    """Flow type (or key) → the DUDE's ``{code, message}``, answered with a 422."""
+    graine: int | None = None
+
+
+@dataclass
+class Recu:
+    cle: str
+    message: dict[str, Any]
+    recu_le: str
+
+
+class Simulateur:
+    def __init__(self, fautes: Fautes | None = None) -> None:
+        self.fautes = fautes or Fautes()
+        self._hasard = random.Random(self.fautes.graine)  # noqa: S311 (faults, not secrets)
+        self._verrou = threading.Lock()
+        self.recus: dict[str, Recu] = {}
+        self.dossiers: dict[str, list[str]] = {}
+        self.tentatives = 0
+        self.doublons = 0
+        self.affectations: list[dict[str, Any]] = []
+
+    def regler(self, fautes: Fautes) -> None:
+        with self._verrou:
+            self.fautes = fautes
+            self._hasard = random.Random(fautes.graine)  # noqa: S311
+
+    def _tirage(self) -> float:
+        with self._verrou:
+            return self._hasard.random()
+
+    async def recevoir(self, request: Request) -> Response:
+        cle = request.headers.get("idempotency-key")
+        if not cle:
+            return _erreur(400, "CLE_ABSENTE", "En-tête Idempotency-Key obligatoire.")
+        try:
+            message = json.loads(await request.body())
+        except ValueError:
+            return _erreur(400, "JSON_INVALIDE", "Le message n'est pas du JSON.")
+        if not isinstance(message, dict) or message.get("cle") != cle:
+            return _erreur(400, "MESSAGE_INVALIDE", "Le message doit porter sa clé.")
+        fautes = self.fautes
+        with self._verrou:
+            self.tentatives += 1
+        if fautes.latence_ms:
+            await asyncio.sleep(fautes.latence_ms / 1000)
+        tirage = self._tirage()
+        if tirage < fautes.taux_5xx:
+            return _erreur(503, "INDISPONIBLE", "DUDE momentanément indisponible.")
+        rejet = fautes.rejets.get(cle) or fautes.rejets.get(str(message.get("type")))
+        if rejet:
+            return _erreur(422, rejet.get("code", "REJET"), rejet.get("message", "Flux rejeté."))
+        nouveau = self._enregistrer(cle, message)
+        if tirage < fautes.taux_5xx + fautes.taux_timeout:
+            await asyncio.sleep(fautes.duree_timeout_s)  # recorded, the answer comes too late
+        return JSONResponse({"statut": "accepte" if nouveau else "doublon"}, status_code=200)
+
+    def _enregistrer(self, cle: str, message: dict[str, Any]) -> bool:
+        with self._verrou:
+            if cle in self.recus:
+                self.doublons += 1
+                return False
+            self.recus[cle] = Recu(cle, message, datetime.now(UTC).isoformat())
+            self.dossiers.setdefault(str(message.get("identifiantPe")), []).append(cle)
+            return True
+
+    def etat(self) -> dict[str, Any]:
+        with self._verrou:
+            return {
+                "tentatives": self.tentatives,
+                "uniques": len(self.recus),
+                "doublons": self.doublons,
+                "fautes": asdict(self.fautes),
+            }
+
+    def dossier(self, identifiant_pe: str) -> dict[str, Any]:
+        with self._verrou:
+            cles = list(self.dossiers.get(identifiant_pe, []))
+            return {
+                "identifiantPe": identifiant_pe,
+                "flux": [{**self.recus[c].message, "recuLe": self.recus[c].recu_le} for c in cles],
+            }
+
+    def application(self) -> Starlette:
+        async def etat(_: Request) -> Response:
+            return JSONResponse(self.etat())
+
+        async def dossier(request: Request) -> Response:
+            return JSONResponse(self.dossier(request.path_params["identifiant"]))
+
+        async def flux(_: Request) -> Response:
+            with self._verrou:
+                tous = [{**r.message, "recuLe": r.recu_le} for r in self.recus.values()]
+            return JSONResponse({"flux": tous})
+
+        async def fautes(request: Request) -> Response:
+            try:
+                self.regler(Fautes(**json.loads(await request.body())))
+            except (ValueError, TypeError) as exc:
+                return _erreur(400, "FAUTES_INVALIDES", str(exc)[:200])
+            return JSONResponse(asdict(self.fautes))
+
+        async def affectations(request: Request) -> Response:
+            if request.method == "POST":
+                corps = json.loads(await request.body())
+                self.affectations = list(corps if isinstance(corps, list) else [])
+            return JSONResponse({"affectations": self.affectations})
+
+        return Starlette(
+            routes=[
+                Route("/flux", self.recevoir, methods=["POST"]),
+                Route("/flux", flux, methods=["GET"]),
+                Route("/etat", etat, methods=["GET"]),
+                Route("/dossiers/{identifiant}", dossier, methods=["GET"]),
+                Route("/fautes", fautes, methods=["POST"]),
+                Route("/affectations", affectations, methods=["GET", "POST"]),
+            ]
+        )
+
+
+def _erreur(statut: int, code: str, message: str) -> Response:
+    return JSONResponse({"code": code, "message": message}, status_code=statut)
+
+
+class SimulateurEnFond:
+    """The simulator served by uvicorn in a background thread (``serve --demo``, tests)."""
+
+    def __init__(self, simulateur: Simulateur, hote: str = "127.0.0.1", port: int = 0) -> None:
+        self.simulateur = simulateur
+        config = uvicorn.Config(simulateur.application(), host=hote, port=port, log_level="warning")
+        self.serveur = uvicorn.Server(config)
+        self._fil = threading.Thread(target=self.serveur.run, name="simulateur-dude", daemon=True)
+
+    def demarrer(self) -> str:
+        """Starts serving; returns the base URL."""
+        self._fil.start()
+        while not self.serveur.started:
+            if not self._fil.is_alive():
+                raise RuntimeError("the DUDE simulator could not start")
+            threading.Event().wait(0.02)
+        sockets = self.serveur.servers[0].sockets
+        hote, port = sockets[0].getsockname()[:2]
+        return f"http://{hote}:{port}"
+
+    def arreter(self) -> None:
+        self.serveur.should_exit = True
+        self._fil.join(10)
