@@ -26,6 +26,7 @@ from domain.dossier import Dossier
 from domain.mission_locale import MissionLocale
 from domain.ppae import PPAE
 from domain.valeurs import Acteur
+from integrations.dude import registre
 
 T = TypeVar("T")
 A = TypeVar("A", bound=Aggregate)
@@ -85,6 +86,9 @@ class ContexteRequete:
         self.agregats: DataLoader[UUID, Aggregate | None] = DataLoader(load_fn=self._charger_lot)
         self.missions_locales: DataLoader[str, MissionLocale | None] = DataLoader(
             load_fn=self._charger_ml
+        )
+        self.evenements_transmis: DataLoader[UUID, set[str]] = DataLoader(
+            load_fn=self._charger_transmis
         )
 
     def commande(self, cle_idempotence: str | None = None) -> Contexte:
@@ -146,6 +150,15 @@ class ContexteRequete:
         if voisins:
             trouves.update(charger_plusieurs(app, list(voisins)))
         return trouves
+
+    async def _charger_transmis(self, dossiers: list[UUID]) -> list[set[str]]:
+        """R13: per dossier, its events that have a DUDE flow (one read per dossier)."""
+
+        def lire() -> list[set[str]]:
+            with self.service.lecture() as cur:
+                return [registre.evenements_transmis(cur, str(d)) for d in dossiers]
+
+        return await en_thread(lire)
 
     async def _charger_ml(self, codes: list[str]) -> list[MissionLocale | None]:
         app = self.service.app

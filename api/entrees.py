@@ -8,6 +8,7 @@ import strawberry
 
 from api.erreurs import Erreur
 from api.types import PPAE, Affectation, Avertissement, Dossier, Evenement
+from api.types.flux import FluxDude
 from domain.valeurs import (
     MotifArret,
     MotifRefus,
@@ -203,3 +204,17 @@ class SupprimerDossierInput:
     dossier_id: strawberry.ID
     confirmer: bool
     cle_idempotence: str | None = None
+
+
+@strawberry.input
+class RenvoyerFluxInput:
+    flux_id: strawberry.ID
+    cle_idempotence: str | None = strawberry.field(
+        default=None, description="Accepted; a re-send is idempotent by nature (same flow, key)."
+    )
+
+
+@strawberry.type
+class FluxPayload:
+    flux: FluxDude | None = None
+    erreurs: list[Erreur] = strawberry.field(default_factory=list)

@@ -6,7 +6,7 @@ from enum import Enum
 
 import strawberry
 
-from domain import valeurs
+from domain import flux, valeurs
 
 
 @strawberry.enum(name="Role")
@@ -35,3 +35,5 @@ StatutCotraitance = strawberry.enum(valeurs.StatutCotraitance)
 MotifSortie = strawberry.enum(valeurs.MotifSortie)
 MotifArret = strawberry.enum(valeurs.MotifArret)
 StatutRendezVous = strawberry.enum(valeurs.StatutRendezVous)
+TypeFlux = strawberry.enum(flux.TypeFlux)
+StatutFlux = strawberry.enum(flux.StatutFlux)

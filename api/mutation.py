@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 from uuid import UUID
 
 import strawberry
@@ -22,12 +23,14 @@ from api.entrees import (
     DeciderAffectationInput,
     DossierPayload,
     EvenementPayload,
+    FluxPayload,
     JustifierDossierInput,
     PPAEPayload,
     ProposerRendezVousInput,
     RapprochementPayload,
     RapprocherInput,
     RenseignerRendezVousInput,
+    RenvoyerFluxInput,
     SaisirEvenementInput,
     SortirPpaeInput,
     SupprimerDossierInput,
@@ -36,13 +39,16 @@ from api.entrees import (
 from api.erreurs import Erreur
 from api.ids import decoder_id, decoder_uuid
 from api.types import PPAE, Affectation, Avertissement, Ctx, Dossier, Evenement
+from api.types.flux import FluxDude
 from application.contexte import Contexte, Resultat
 from application.service import Cotraitance
+from domain.acces import Capacite, autorise
 from domain.affectation import Affectation as AffectationAgregat
 from domain.dossier import Dossier as DossierAgregat
 from domain.dossier import saisir_identite
-from domain.erreurs import ErreurMetier, NonTrouve
+from domain.erreurs import ErreurMetier, NonAutorise, NonTrouve, TransitionInterdite
 from domain.ppae import PPAE as PPAEAgregat  # noqa: N811
+from integrations.dude import registre
 
 Commande = Callable[[Contexte], Resultat]
 
@@ -315,3 +321,37 @@ class Mutation:
             return _app(info).supprimer_dossier(c, d, input.confirmer)
 
         return await _dossier_payload(info, commande, input.cle_idempotence)
+
+    @strawberry.mutation(
+        description="R15: a rejected or stuck flow gets a new attempt (same flow, same key)."
+    )
+    async def renvoyer_flux(self, info: Ctx, input: RenvoyerFluxInput) -> FluxPayload:
+        ctx = info.context
+        if not autorise(ctx.acteur, Capacite.GERER):
+            message = f"Le rôle {ctx.acteur.role.value} ne permet pas cette action."
+            return FluxPayload(erreurs=[Erreur(code=NonAutorise.code, message=message)])
+        cle, ml = decoder_id(input.flux_id, "FluxDude"), ctx.acteur.code_ml
+        if cle is None:
+            return FluxPayload(erreurs=[Erreur(code=NonTrouve.code, message="Flux introuvable.",
+                                               champ="fluxId")])  # fmt: skip
+
+        def renvoyer() -> tuple[bool, dict[str, Any] | None]:
+            with ctx.service.ecriture() as cur:
+                fait = registre.renvoyer(cur, ml, cle)
+                return fait, registre.un(cur, ml, cle)
+
+        fait, ligne = await en_thread(renvoyer)
+        if ligne is None:
+            return FluxPayload(
+                erreurs=[Erreur(code=NonTrouve.code, message="Flux introuvable.", champ="fluxId")]
+            )
+        if not fait:
+            message = (
+                f"Ce flux est {ligne['statut']} : seul un flux rejeté, ou resté sans accusé de "
+                "réception, se renvoie."
+            )
+            return FluxPayload(
+                flux=FluxDude.de(ligne),
+                erreurs=[Erreur(code=TransitionInterdite.code, message=message, champ="fluxId")],
+            )
+        return FluxPayload(flux=FluxDude.de(ligne))

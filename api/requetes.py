@@ -31,11 +31,15 @@ from api.types import (
     Node,
     Utilisateur,
 )
+from api.types.flux import FluxDude, ReconciliationFlux, StatistiqueFlux
 from application.traitement.pages import Page
 from domain.affectation import Affectation as AffectationAgregat
 from domain.dossier import Dossier as DossierAgregat
+from domain.erreurs import NonTrouve
+from domain.flux import StatutFlux, TypeFlux
 from domain.ppae import PPAE as PPAEAgregat  # noqa: N811
 from domain.valeurs import ListeCotraitance, StatutAffectation, StatutCotraitance, StatutPpae
+from integrations.dude import reconciliation, registre
 from projections import affectations as vue_affectations
 from projections import dossiers as vue_dossiers
 from projections import ppae as vue_ppae
@@ -99,6 +103,19 @@ async def _evenement(info: Ctx, id: str) -> Evenement | None:
     return Evenement.de(d.id, evenement) if d and evenement else None
 
 
+async def _flux(info: Ctx, id: str) -> FluxDude | None:
+    cle, ml = decoder_id(id, "FluxDude"), info.context.acteur.code_ml
+    if cle is None:
+        return None
+
+    def lire() -> dict[str, Any] | None:
+        with info.context.service.lecture() as cur:
+            return registre.un(cur, ml, cle)
+
+    ligne = await en_thread(lire)
+    return FluxDude.de(ligne) if ligne else None
+
+
 def _imprimable(valeur: str, maximum: int) -> bool:
     return len(valeur) <= maximum and valeur.isprintable()
 
@@ -117,6 +134,8 @@ class Query:
             return await _affectation(info, id)
         if genre == "Evenement":
             return await _evenement(info, id)
+        if genre == "FluxDude":
+            return await _flux(info, id)
         return None
 
     @strawberry.field
@@ -218,3 +237,77 @@ class Query:
             return Affectation.de(a) if a else None
 
         return await _page(info, first, after, lire, "tri", "affectation_id", noeud)
+
+    @strawberry.field(description="R15: the ML's DUDE flows, in the order they were made.")
+    async def flux_dude(
+        self,
+        info: Ctx,
+        statut: StatutFlux | None = None,
+        type: TypeFlux | None = None,
+        du: date | None = None,
+        au: date | None = None,
+        first: int | None = 20,
+        after: str | None = None,
+    ) -> Connection[FluxDude]:
+        ctx = info.context
+        ctx.exiger_lecture()
+        limite = verifier_first(first)
+        curseur = decoder_curseur(after, 2)
+        apres = (str(curseur[0]), str(curseur[1])) if curseur else None
+
+        def lire() -> Page:
+            with ctx.service.lecture() as cur:
+                return registre.lister(cur, ctx.acteur.code_ml, statut, type, du, au, apres, limite)
+
+        page = await en_thread(lire)
+        noeuds = [
+            (FluxDude.de(ligne), encoder_curseur(ligne["ordre"], ligne["cle"]))
+            for ligne in page.lignes
+        ]
+        return Connection.de(noeuds, page.suivante, page.total)
+
+    @strawberry.field(description="R15: flows per day made, type and state (le décisionnel).")
+    async def decisionnel_flux(self, info: Ctx, du: date, au: date) -> list[StatistiqueFlux]:
+        ctx = info.context
+        ctx.exiger_lecture()
+        if au < du:
+            raise entree_invalide("au doit être postérieur ou égal à du.", "au")
+
+        def lire() -> list[registre.Statistique]:
+            with ctx.service.lecture() as cur:
+                return registre.decisionnel(cur, ctx.acteur.code_ml, du, au)
+
+        return [
+            StatistiqueFlux(jour=s.jour, type=s.type, statut=s.statut, nombre=s.nombre)
+            for s in await en_thread(lire)
+        ]
+
+    @strawberry.field(
+        description="R21: the dossier's flows re-derived from history against those recorded "
+        "(AUDITEUR and ADMIN only)."
+    )
+    async def reconciliation_flux(
+        self, info: Ctx, dossier_id: strawberry.ID
+    ) -> ReconciliationFlux | None:
+        ctx = info.context
+        ctx.exiger_audit()
+        identifiant = decoder_uuid(dossier_id, "Dossier")
+        if identifiant is None:
+            return None
+        service = ctx.service
+        try:
+            r = await en_thread(
+                reconciliation.reconcilier,
+                service.app,
+                service.lecture,
+                ctx.commande(),
+                identifiant,
+            )
+        except NonTrouve:
+            return None
+        return ReconciliationFlux(
+            attendus=len(r.attendus),
+            enregistres=len(r.enregistres),
+            manquants=r.manquants,
+            en_trop=r.en_trop,
+        )

@@ -38,6 +38,10 @@ class ServiceApi(Protocol):
         """A read of the read models."""
         ...
 
+    def ecriture(self) -> AbstractContextManager[Curseur]:
+        """A write transaction on the read models' database (the flows' delivery state)."""
+        ...
+
     def attendre_lectures(self) -> None:
         """Read-your-writes: waits until the read models have taken what was recorded."""
 

@@ -23,6 +23,8 @@ from cotraitance.racine import Service, construire, processeurs, reglages_api, s
 from cotraitance.settings import ConfigurationInvalide, Settings
 from domain.erreurs import ErreurMetier
 from domain.valeurs import Role
+from integrations.dude.envoi import deposer_fichier
+from integrations.dude.simulateur import Fautes, Simulateur, SimulateurEnFond
 from integrations.referentiel.lignes import LigneRejetee
 from integrations.referentiel.missions_locales import lire_missions_locales
 
@@ -41,8 +43,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not hasattr(args, "action"):
         parser.print_help()
         return 1
-    if args.action is token:
-        return int(token(settings, args))
+    if args.action in (token, dude_simulateur):
+        return int(args.action(settings, args))
     if not _base_annoncee(settings, existante=args.action is not serve and not args.cree_base):
         return 1
     if args.action is serve:
@@ -114,6 +116,32 @@ def _parser() -> argparse.ArgumentParser:
     rebuild.set_defaults(action=projections_rebuild)
     catchup = projections.add_parser("catch-up", help="traiter les événements pas encore lus")
     catchup.set_defaults(action=projections_catch_up)
+
+    dude = commandes.add_parser("dude", help="flux vers le DUDE").add_subparsers(title="actions")
+    envoi = dude.add_parser(
+        "send",
+        help="envoyer les flux en attente à COTRAITANCE_DUDE_URL (ou les déposer dans un fichier)",
+        formatter_class=defauts,
+    )
+    envoi.add_argument("--fichier", type=Path, help="déposer en JSON Lines au lieu d'envoyer")
+    envoi.add_argument("--duree", type=float, default=300.0, help="durée maximale (secondes)")
+    envoi.set_defaults(action=dude_envoyer)
+    simu = dude.add_parser("simulator", help="un simulateur du DUDE", formatter_class=defauts)
+    simu.add_argument("--host", default="127.0.0.1", help="adresse d'écoute")
+    simu.add_argument("--port", type=int, default=8100, help="port d'écoute")
+    simu.add_argument("--latence-ms", type=int, default=0, help="latence de chaque réponse")
+    simu.add_argument("--taux-5xx", type=float, default=0.0, help="part de réponses 503")
+    simu.add_argument(
+        "--taux-timeout", type=float, default=0.0, help="part de réponses trop tardives"
+    )
+    simu.add_argument(
+        "--rejeter",
+        action="append",
+        default=[],
+        metavar="TYPE=CODE",
+        help="rejeter (422) les flux de ce type avec ce code, ex. EVENEMENT=DOSSIER_CLOS",
+    )
+    simu.set_defaults(action=dude_simulateur)
     return parser
 
 
@@ -129,9 +157,15 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
     if not _port_libre(args.host, args.port):
         print(f"le port {args.port} est déjà pris sur {args.host} : --port AUTRE", file=sys.stderr)
         return 1
-    service = construire(settings)
+    simulateur = None
+    if args.demo and not settings.dude_url:
+        simulateur = SimulateurEnFond(Simulateur())
+    url_dude = simulateur.demarrer() if simulateur else None
+    service = construire(settings, dude_url=f"{url_dude}/flux" if url_dude else None)
     try:
         app = creer_app(service, reglages_api(settings))
+        if url_dude:
+            print(f"simulateur du DUDE : {url_dude} (dossiers reçus : {url_dude}/dossiers/<id PE>)")
         if args.demo:
             charge = charger_demo(service.app, service.app.horloge.aujourdhui())
             print("données de démonstration " + ("chargées" if charge else "déjà présentes"))
@@ -148,6 +182,8 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
         )
     finally:
         service.close()
+        if simulateur:
+            simulateur.arreter()
     return 0
 
 
@@ -237,6 +273,44 @@ def projections_rebuild(service: Service, args: argparse.Namespace) -> int:
     for nom in [args.name] if args.name else list(service.runner.processeurs):
         lus = service.runner.reconstruire(nom)
         print(f"{nom} : reconstruit à partir de {lus} événement(s)")
+    return 0
+
+
+def dude_envoyer(service: Service, args: argparse.Namespace) -> int:
+    """Delivers the waiting flows (after the emitter has read the whole log)."""
+    service.runner.rattraper()
+    if args.fichier:
+        deposes = deposer_fichier(service.lectures, args.fichier)
+        print(f"{deposes} flux déposé(s) dans {args.fichier}")
+        return 0
+    url = service.expediteur.reglages.url if service.expediteur else None
+    if service.expediteur is None or not url:
+        print("COTRAITANCE_DUDE_URL n'est pas réglée (ou --fichier)", file=sys.stderr)
+        return 1
+    bilan = service.expediteur.vider(args.duree)
+    reste = service.expediteur.reste()
+    print(
+        f"{bilan.acquittes} acquitté(s), {bilan.rejetes} rejeté(s), {bilan.reportes} tentative(s) "
+        f"à refaire, {reste} flux encore à livrer"
+    )
+    return 0 if reste == 0 else 3
+
+
+def dude_simulateur(settings: Settings, args: argparse.Namespace) -> int:
+    import uvicorn
+
+    rejets = {}
+    for regle in args.rejeter:
+        type_flux, _, code = regle.partition("=")
+        rejets[type_flux] = {"code": code or "REJET", "message": f"Flux {type_flux} rejeté."}
+    fautes = Fautes(
+        latence_ms=args.latence_ms,
+        taux_5xx=args.taux_5xx,
+        taux_timeout=args.taux_timeout,
+        rejets=rejets,
+    )
+    print(f"simulateur du DUDE : http://{args.host}:{args.port}/flux")
+    uvicorn.run(Simulateur(fautes).application(), host=args.host, port=args.port)
     return 0
 
 

@@ -11,6 +11,7 @@ import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -52,7 +53,9 @@ class Service:
     lectures: StockageVues
     """The requests' own connection to the views: a busy or broken runner never blocks them."""
     expediteur: Expediteur | None = None
-    """The DUDE sender, when a DUDE URL is set and sending is on."""
+    """The DUDE sender, when a DUDE URL is set."""
+    envoi_en_fond: bool = True
+    """Whether ``demarrer`` runs the sender in the background (else ``dude send`` does)."""
     _fil_envoi: threading.Thread | None = None
     _arret: threading.Event = field(default_factory=threading.Event)
     _fil: threading.Thread | None = None
@@ -67,6 +70,11 @@ class Service:
     @contextmanager
     def lecture(self) -> Iterator[Curseur]:
         with self.lectures.lecture() as cur:
+            yield cur
+
+    @contextmanager
+    def ecriture(self) -> Iterator[Curseur]:
+        with self.lectures.transaction() as cur:
             yield cur
 
     def attendre_lectures(self) -> None:
@@ -97,7 +105,7 @@ class Service:
             target=self.runner.executer, args=(self._arret,), name="traitement", daemon=True
         )
         self._fil.start()
-        if self.expediteur is not None:
+        if self.expediteur is not None and self.envoi_en_fond:
             self._fil_envoi = threading.Thread(
                 target=self.expediteur.executer, args=(self._arret,), name="envoi-dude", daemon=True
             )
@@ -199,8 +207,13 @@ def construire(
     """``dude_url``: where to send the flows when the settings say nowhere (a simulator)."""
     base = base_depuis_url(settings.database_url)
     url = settings.dude_url or dude_url
-    envoi = ReglagesEnvoi(url) if url and settings.dude_envoi else None
-    return assembler(base, construire_application(base, horloge, settings.regles), envoi=envoi)
+    envoi = None
+    if url:
+        bail = timedelta(seconds=settings.dude_bail_s)
+        envoi = ReglagesEnvoi(url, bail=bail, delai=float(settings.dude_delai_s))
+    service = assembler(base, construire_application(base, horloge, settings.regles), envoi=envoi)
+    service.envoi_en_fond = settings.dude_envoi
+    return service
 
 
 def secret_dev(settings: Settings) -> str:

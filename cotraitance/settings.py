@@ -23,6 +23,10 @@ class Settings:
     oidc_issuer: str | None = None
     oidc_audience: str | None = None
     dude_url: str | None = None
+    dude_bail_s: int = 60
+    """How long a flow claimed by a sender is its own (then another may send it again)."""
+    dude_delai_s: int = 10
+    """Seconds the DUDE may take to answer before the attempt counts as a timeout."""
     dude_envoi: bool = True
     """Whether ``serve`` sends the flows in the background (``dude send`` does it on demand)."""
     duree_max_jeton_s: int = 12 * 3600
@@ -52,6 +56,8 @@ class Settings:
             oidc_audience=environ.get("COTRAITANCE_OIDC_AUDIENCE") or None,
             dude_url=environ.get("COTRAITANCE_DUDE_URL") or None,
             dude_envoi=_booleen(environ, "COTRAITANCE_DUDE_ENVOI", True),
+            dude_bail_s=_entier(environ, "COTRAITANCE_DUDE_BAIL", 60),
+            dude_delai_s=_entier(environ, "COTRAITANCE_DUDE_DELAI", 10),
             duree_max_jeton_s=_entier(environ, "COTRAITANCE_JWT_DUREE_MAX", 12 * 3600),
             graphiql=_booleen(environ, "COTRAITANCE_GRAPHIQL", dev),
             introspection=_booleen(environ, "COTRAITANCE_INTROSPECTION", dev),

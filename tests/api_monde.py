@@ -15,6 +15,7 @@ from api.ids import encoder_id
 from api.schema import sdl
 from application.contexte import systeme
 from domain.affectation import Affectation
+from domain.flux import TypeFlux, cle
 from domain.ppae import PPAE
 from domain.valeurs import Conseiller
 from tests.scenario import (
@@ -29,7 +30,7 @@ from tests.scenario import (
 )
 
 AUTRE = "ML999"
-ETRANGERS = ("aff_autre", "dossier_autre")  # ML999's own objects
+ETRANGERS = ("aff_autre", "dossier_autre", "flux_autre")  # ML999's own objects
 
 
 @dataclass
@@ -62,6 +63,8 @@ def monde(app: Any, acteurs: Any) -> Monde:
         "evenement": ("Evenement", f"{dossier_id}:{evenement}"),
         "libre": ("Dossier", dossier_manuel(app, g, nom="Durand")),
         "aff_autre": ("Affectation", aff_autre),
+        "flux": ("FluxDude", cle(acceptee, "decision", TypeFlux.DECISION_AFFECTATION)),
+        "flux_autre": ("FluxDude", cle(aff_autre, "decision", TypeFlux.DECISION_AFFECTATION)),
         "dossier_autre": ("Dossier", dossier_manuel(app, acteurs.autre_ml, nom="Autre")),
     }
     objets = {f"@{n}": encoder_id(t, cle) for n, (t, cle) in genres.items()} | {"@rdv": rdv}
@@ -88,6 +91,7 @@ SELECTIONS = {
     "EvenementPayload": "evenement { id } dossier { id identite { nom } }",
     "DossierPayload": "dossier { id identite { nom } }",
     "CreerDossierPayload": "dossier { id identite { nom } }",
+    "FluxPayload": "flux { id statut }",
 }
 CREER_DOSSIER = ("creerDossier", {"nom": "Neuf", "prenoms": "Jean", "dateNaissance": "2005-01-02"})
 EVENEMENT = {"dossierId": "@dossier", "evenementId": "@evenement"}
@@ -116,6 +120,7 @@ CAS_MUTATIONS: list[tuple[str, dict[str, Any]]] = [
     ("transfererDonnees", {"dossierSourceId": "@dossier_autre", "dossierCibleId": "@dossier"}),
     ("transfererDonnees", {"dossierSourceId": "@libre", "dossierCibleId": "@dossier_autre"}),
     ("supprimerDossier", {"dossierId": "@libre", "confirmer": True}),
+    ("renvoyerFlux", {"fluxId": "@flux"}),
 ]
 SCHEMA = build_schema(sdl())
 

@@ -18,11 +18,6 @@ DIFFERES = {
     "DecisionRapprochement", "ElementExplication", "Candidat", "Float",
     "Affectation.candidats", "CreerDossierPayload.doublonsProbables",
     "ActualisationPayload", "Mutation.actualiserRapprochements",
-    # DUDE flows (R13-R15)
-    "TypeFlux", "StatutFlux", "FluxDude", "FluxDudeEdge", "FluxDudeConnection",
-    "StatistiqueFlux", "ReconciliationFlux", "RenvoyerFluxInput", "FluxPayload",
-    "Evenement.transmisDude", "Dossier.fluxDude", "Query.fluxDude", "Query.decisionnelFlux",
-    "Query.reconciliationFlux", "Mutation.renvoyerFlux",
     # Vigilance and remediation (R16-R18)
     "CasVigilance", "AlerteVigilance", "AlerteVigilanceEdge", "AlerteVigilanceConnection",
     "CorrigerDoublonInput", "EtapeCorrection", "CorrectionPayload",

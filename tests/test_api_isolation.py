@@ -177,6 +177,7 @@ def test_chaque_requete_et_chaque_mutation_du_schema_est_dans_la_matrice() -> No
     requetes = set(SCHEMA.query_type.fields) - {"moi"}  # type: ignore[union-attr]
     couvertes = {"node", "dossier", "ppae", "affectation", "conseillers"}
     couvertes |= {"rechercherDossiers", "ppaes", "affectations"}
+    couvertes |= {"fluxDude", "decisionnelFlux", "reconciliationFlux"}  # test_flux_dude.py
     assert requetes - couvertes == set()
     mutations = set(SCHEMA.mutation_type.fields) - {"creerDossier"}  # type: ignore[union-attr]
     assert mutations - {m for m, _ in CAS_MUTATIONS} == set()

@@ -210,6 +210,9 @@ REQUETES = {
     "rechercherDossiers": "rechercherDossiers { totalCount }",
     "ppae": 'ppae(id: "x") { id }',
     "ppaes": "ppaes { totalCount }",
+    "fluxDude": "fluxDude { totalCount }",
+    "decisionnelFlux": 'decisionnelFlux(du: "2026-01-01", au: "2026-12-31") { nombre }',
+    "reconciliationFlux": 'reconciliationFlux(dossierId: "x") { attendus }',
 }
 
 

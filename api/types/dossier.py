@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 from uuid import UUID
 
 import strawberry
@@ -23,11 +23,14 @@ from domain.dossier import EvenementDossier
 from domain.erreurs import NonTrouve
 from domain.ppae import PPAE as PPAEAgregat  # noqa: N811
 from domain.valeurs import MarqueurDude, TypeEvenement
+from integrations.dude import registre
 
 if TYPE_CHECKING:
+    from api.types.flux import FluxDude
     from api.types.ppae import PPAE
 
 PPAEParesseux = Annotated["PPAE", strawberry.lazy("api.types.ppae")]
+FluxDudeParesseux = Annotated["FluxDude", strawberry.lazy("api.types.flux")]
 
 
 @strawberry.type
@@ -66,6 +69,10 @@ class Evenement(Node):
     @personnel("Why it was cancelled (free text): its reads are logged.")
     def motif_annulation(self) -> str | None:
         return self.evenement.motif_annulation
+
+    @strawberry.field(description="True once a DUDE flow for this event exists (R13).")
+    async def transmis_dude(self, info: Ctx) -> bool:
+        return self.evenement.id in await info.context.evenements_transmis.load(self.dossier_id)
 
 
 @strawberry.type
@@ -155,6 +162,18 @@ class Dossier(Node):
         else:
             ppaes = await info.context.charger_plusieurs(PPAEAgregat, ids)
         return [PPAE.de(p, self.instant) for p in ppaes]
+
+    @strawberry.field(description="R15: the dossier's DUDE flows and their states.")
+    async def flux_dude(self, info: Ctx) -> list[FluxDudeParesseux]:
+        from api.types.flux import FluxDude
+
+        service, dossier_id = info.context.service, str(self.agregat.id)
+
+        def lire() -> list[dict[str, Any]]:
+            with service.lecture() as cur:
+                return registre.du_dossier(cur, dossier_id)
+
+        return [FluxDude.de(ligne) for ligne in await en_thread(lire)]
 
     @strawberry.field
     def dispositifs(self) -> list[Dispositif]:

@@ -158,6 +158,10 @@ class Expediteur:
         asyncio.run(boucle())
         return bilan
 
+    def reste(self) -> int:
+        """Flows still to deliver (waiting, or in flight)."""
+        return self._reste()
+
     def _reste(self) -> int:
         with self.stockage.lecture() as cur:
             return registre.en_cours(cur)

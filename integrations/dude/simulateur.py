@@ -49,6 +49,9 @@ class Simulateur:
         self.tentatives = 0
         self.doublons = 0
         self.affectations: list[dict[str, Any]] = []
+        self._en_vol: dict[str, int] = {}
+        self.simultanes_max = 0
+        """The most requests ever in flight at once for one DUDE dossier (ordering: 1)."""
 
     def regler(self, fautes: Fautes) -> None:
         with self._verrou:
@@ -69,9 +72,19 @@ class Simulateur:
             return _erreur(400, "JSON_INVALIDE", "Le message n'est pas du JSON.")
         if not isinstance(message, dict) or message.get("cle") != cle:
             return _erreur(400, "MESSAGE_INVALIDE", "Le message doit porter sa clé.")
-        fautes = self.fautes
+        dossier = str(message.get("identifiantPe"))
         with self._verrou:
             self.tentatives += 1
+            self._en_vol[dossier] = self._en_vol.get(dossier, 0) + 1
+            self.simultanes_max = max(self.simultanes_max, self._en_vol[dossier])
+        try:
+            return await self._repondre(cle, message)
+        finally:
+            with self._verrou:
+                self._en_vol[dossier] -= 1
+
+    async def _repondre(self, cle: str, message: dict[str, Any]) -> Response:
+        fautes = self.fautes
         if fautes.latence_ms:
             await asyncio.sleep(fautes.latence_ms / 1000)
         tirage = self._tirage()
@@ -100,6 +113,7 @@ class Simulateur:
                 "tentatives": self.tentatives,
                 "uniques": len(self.recus),
                 "doublons": self.doublons,
+                "simultanesMax": self.simultanes_max,
                 "fautes": asdict(self.fautes),
             }
 
@@ -157,7 +171,9 @@ class SimulateurEnFond:
 
     def __init__(self, simulateur: Simulateur, hote: str = "127.0.0.1", port: int = 0) -> None:
         self.simulateur = simulateur
-        config = uvicorn.Config(simulateur.application(), host=hote, port=port, log_level="warning")
+        config = uvicorn.Config(
+            simulateur.application(), host=hote, port=port, log_level="warning", access_log=False
+        )
         self.serveur = uvicorn.Server(config)
         self._fil = threading.Thread(target=self.serveur.run, name="simulateur-dude", daemon=True)
 
