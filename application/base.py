@@ -4,6 +4,7 @@ spans; reads aggregates with tenancy."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -18,6 +19,7 @@ from application.contexte import Contexte, Resultat
 from application.horloge import Horloge, HorlogeSysteme
 from application.magasin.adaptateur import MagasinEvenements
 from application.magasin.chiffrement import Coffre, MapperEffacable
+from application.magasin.persistance import creation_exclusive
 from application.magasin.transcodage import enregistrer_transcodages
 from application.ports import Ports
 from domain.acces import exiger
@@ -47,10 +49,11 @@ class ApplicationBase(Application[UUID]):
         horloge: Horloge | None = None,
         regles: Regles | None = None,
     ) -> None:
-        super().__init__(env)
-        if not isinstance(self.mapper, MapperEffacable):
-            raise TypeError("personal data must go through the personal-data mapper (R20)")
-        self.magasin.attacher(self.recorder)
+        with creation_exclusive({**os.environ, **(env or {})}):
+            super().__init__(env)
+            if not isinstance(self.mapper, MapperEffacable):
+                raise TypeError("personal data must go through the personal-data mapper (R20)")
+            self.magasin.attacher(self.recorder)
         self.ports = ports
         self.horloge = horloge or HorlogeSysteme()
         self.regles = regles or Regles()

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
+
+import psycopg
 
 
 @dataclass(frozen=True)
@@ -17,15 +21,7 @@ class Base:
 
     def conninfo(self) -> str:
         """A libpq connection string, for PostgreSQL bases."""
-        e = self.env
-        parts = {
-            "host": e["POSTGRES_HOST"],
-            "port": e["POSTGRES_PORT"],
-            "dbname": e["POSTGRES_DBNAME"],
-            "user": e["POSTGRES_USER"],
-            "password": e.get("POSTGRES_PASSWORD", ""),
-        }
-        return " ".join(f"{k}={v}" for k, v in parts.items() if v)
+        return conninfo(self.env)
 
     def decrite(self) -> str:
         """The URL as a user may see it: never the password."""
@@ -36,6 +32,41 @@ class Base:
             f"postgresql://{e['POSTGRES_USER']}@{e['POSTGRES_HOST']}:{e['POSTGRES_PORT']}/"
             f"{e['POSTGRES_DBNAME']}?schema={self.postgres_schema}"
         )
+
+
+def conninfo(env: Mapping[str, str]) -> str:
+    parts = {
+        "host": env["POSTGRES_HOST"],
+        "port": env["POSTGRES_PORT"],
+        "dbname": env["POSTGRES_DBNAME"],
+        "user": env["POSTGRES_USER"],
+        "password": env.get("POSTGRES_PASSWORD", ""),
+    }
+    return " ".join(f"{k}={v}" for k, v in parts.items() if v)
+
+
+def cle_de_creation(schema: str) -> str:
+    """The advisory lock that serialises the creation of a schema's tables."""
+    return f"cotraitance-creation:{schema}"
+
+
+@contextmanager
+def creation_exclusive(env: Mapping[str, str]) -> Iterator[None]:
+    """PostgreSQL: one process at a time creates the store's tables. ``CREATE … IF NOT EXISTS``
+    is not safe against a concurrent creation (two processes starting together get "tuple
+    concurrently updated" or a duplicate catalog key); under this lock, the second finds the
+    tables made. SQLite serialises writers by itself."""
+    if env.get("PERSISTENCE_MODULE") != "eventsourcing.postgres":
+        yield
+        return
+    cle = cle_de_creation(env.get("POSTGRES_SCHEMA", "public"))
+    delai = int(env.get("POSTGRES_CONNECT_TIMEOUT", "3"))
+    with psycopg.connect(conninfo(env), autocommit=True, connect_timeout=delai) as connexion:
+        connexion.execute("SELECT pg_advisory_lock(hashtext(%s))", [cle])
+        try:
+            yield
+        finally:
+            connexion.execute("SELECT pg_advisory_unlock(hashtext(%s))", [cle])
 
 
 def base_depuis_url(url: str, creer: bool = True) -> Base:

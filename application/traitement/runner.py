@@ -77,12 +77,15 @@ class Runner:
         """Each processor's last committed position, kept in memory for /health."""
         self.tete = 0
         """The last notification id seen in the log."""
+        self.apres_ecriture: list[Callable[[str], None]] = []
+        """Called with a processor's name once it committed the work of new events (after the
+        commit: what it wrote is there to read)."""
         self._installer()
 
     # ------------------------------------------------------------------ set-up and status
 
     def _installer(self) -> None:
-        with self.stockage.transaction() as cur:
+        with self.stockage.creation() as cur:
             cur.execute(
                 f"CREATE TABLE IF NOT EXISTS {TABLE_POSITIONS} (nom TEXT PRIMARY KEY, "
                 "position BIGINT NOT NULL, version INTEGER NOT NULL)"
@@ -200,6 +203,9 @@ class Runner:
                 processeur.traiter(cur, part)
             self._ecrire_position(cur, processeur, fin)
         self._connu(processeur.nom, fin)
+        if part:
+            for suite in self.apres_ecriture:
+                suite(processeur.nom)
 
     def attendre(self, position: int, delai: float = 5.0) -> bool:
         """Blocks until every running processor has taken ``position`` (read-your-writes)."""

@@ -16,7 +16,7 @@ from typing import Any
 
 import psycopg
 
-from application.magasin.persistance import Base
+from application.magasin.persistance import Base, cle_de_creation
 
 Ligne = tuple[Any, ...]
 
@@ -137,6 +137,16 @@ class StockageVues:
                 brut.execute("ROLLBACK")
                 raise
             brut.execute("COMMIT")
+
+    @contextmanager
+    def creation(self) -> Iterator[Curseur]:
+        """A transaction that creates tables: one process at a time on PostgreSQL (see
+        ``creation_exclusive``), the lock released at its commit."""
+        with self.transaction() as cur:
+            if self.est_postgres:
+                cle = cle_de_creation(self.base.postgres_schema)
+                cur.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [cle])
+            yield cur
 
     @contextmanager
     def lecture(self) -> Iterator[Curseur]:
