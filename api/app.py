@@ -271,6 +271,8 @@ def creer_app(service: ServiceApi, reglages: ReglagesApi) -> Starlette:
         if etat.panne:
             corps["erreurProjections"] = etat.panne
         corps["ecriture"] = etat.ecriture or "inconnue"
+        if etat.envoi_dude is not None:
+            corps["envoiDude"] = etat.envoi_dude
         statut = 200 if etat.ok else 503
         return Response(json.dumps(corps), status_code=statut, media_type="application/json")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from application.cache import CacheAgregats
 from application.service import Cotraitance
@@ -21,6 +21,9 @@ class EtatSante:
     """What stops the log from being read at all."""
     ecriture: str | None = None
     """The last write probe: "ok", the kind of failure, or None before the first one."""
+    envoi_dude: dict[str, Any] | None = None
+    """The DUDE sender as this process knows it (informative: a DUDE outage does not make the
+    service unhealthy, its flows wait)."""
 
     @property
     def ok(self) -> bool:

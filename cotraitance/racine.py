@@ -96,7 +96,30 @@ class Service:
             echecs=dict(runner.echecs),
             panne=runner.panne or ("runner stopped" if arrete else None),
             ecriture=None if ecriture is None else ("ok" if ecriture[0] else str(ecriture[1])),
+            envoi_dude=self._etat_envoi(),
         )
+
+    def _etat_envoi(self) -> dict[str, Any]:
+        expediteur = self.expediteur
+        if expediteur is None:
+            return {"etat": "non configure"}
+        if not self.envoi_en_fond:
+            return {"etat": "hors processus"}
+        if self._fil_envoi is None or not self._fil_envoi.is_alive():
+            etat = "arrete"
+        else:
+            etat = expediteur.panne or "ok"
+        cumul = expediteur.cumul
+        corps: dict[str, Any] = {
+            "etat": etat,
+            "acquittes": cumul.acquittes,
+            "rejetes": cumul.rejetes,
+            "reportes": cumul.reportes,
+        }
+        if expediteur.derniere_erreur:
+            le, raison = expediteur.derniere_erreur
+            corps["derniereErreur"] = {"le": le, "raison": raison}
+        return corps
 
     def demarrer(self) -> None:
         """Starts the workers (the processors' runner) in the background."""
@@ -113,6 +136,8 @@ class Service:
 
     def arreter(self) -> None:
         self._arret.set()
+        if self.expediteur is not None:
+            self.expediteur.reveiller()
         for fil in (self._fil, self._fil_envoi):
             if fil is not None:
                 fil.join(10)
@@ -158,7 +183,7 @@ def ports(base: Base) -> Ports:
     def flux_transmis(dossier: Any, ppaes: Sequence[Any]) -> bool:
         if flux_deduits_de_l_historique(dossier, ppaes):
             return True
-        with vues.transaction() as cur:
+        with vues.creation() as cur:
             EmetteurDude().creer(cur)  # a store whose emitter never ran yet: no flow
             return registre.existent(cur, str(dossier.id))
 
@@ -198,6 +223,10 @@ def assembler(
     app.ecouteurs.append(invalider_agregats)
     runner.etats()  # the positions as committed, for /health until the runner moves them
     expediteur = Expediteur(StockageVues(base), envoi) if envoi is not None else None
+    if expediteur is not None:
+        runner.apres_ecriture.append(
+            lambda nom: expediteur.reveiller() if nom == EmetteurDude.nom else None
+        )
     return Service(base, app, stockage, runner, cache, StockageVues(base), expediteur)
 
 

@@ -13,23 +13,26 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import httpx2
 import pytest
+from starlette.testclient import TestClient
 
+from api.app import creer_app
 from application.contexte import systeme
 from application.horloge import HorlogeFixe
 from application.magasin.persistance import Base
 from application.service import Cotraitance
 from application.traitement.stockage import StockageVues
-from cotraitance.racine import Service, assembler, construire_application
+from cotraitance.racine import Service, assembler, construire_application, reglages_api
 from domain.valeurs import Conseiller, MotifSortie, TypeEvenement
 from integrations.dude.envoi import Bilan, Expediteur, ReglagesEnvoi, deposer_fichier
 from integrations.dude.simulateur import Fautes, Simulateur, SimulateurEnFond
+from tests.api_outils import reglages
 from tests.conftest import AUJOURDHUI, ML, Acteurs
 from tests.scenario import dossier_importe, entretien, ids
 
@@ -160,6 +163,75 @@ def test_le_depot_par_fichier_ecrit_chaque_flux_une_fois_dans_l_ordre(
     assert deposer_fichier(service.lectures, fichier) == 0  # nothing twice
     for groupe, cles in ordre_par_dossier(service).items():
         assert [m["cle"] for m in lignes if m["identifiantPe"] == groupe] == cles
+
+
+# ------------------------------------------------------------------ inside serve
+
+
+def _attendre(condition: Callable[[], bool], delai: float = 30.0) -> bool:
+    limite = time.monotonic() + delai
+    while time.monotonic() < limite:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_dans_serve_l_envoi_en_fond_livre_ce_que_l_emetteur_enregistre_et_la_sante_le_dit(
+    app: Cotraitance,
+    acteurs: Acteurs,
+    base: Base,
+    simulateur: tuple[Simulateur, str],
+    tmp_path: Path,
+) -> None:
+    """The runner wakes the sender when the emitter has recorded flows; /health shows the
+    sender's state and counts; a DUDE answering 503s leaves the service healthy (its flows
+    wait) and says why."""
+    simu, url = simulateur
+    service = assembler(base, app, envoi=ReglagesEnvoi(f"{url}/flux", **RAPIDE))
+    try:
+        with TestClient(creer_app(service, reglages_api(reglages(tmp_path)))) as client:
+            peupler(app, acteurs, 2)
+            assert _attendre(
+                lambda: (
+                    service.expediteur is not None
+                    and not service.expediteur.reste()
+                    and len(simu.recus) == len(etats(service)) > 0
+                )
+            )
+            corps = client.get("/health").json()
+            assert corps["envoiDude"] == {
+                "etat": "ok",
+                "acquittes": len(simu.recus),
+                "rejetes": 0,
+                "reportes": 0,
+            }
+            simu.regler(Fautes(taux_5xx=1.0))
+            dossier_importe(app, acteurs.gestionnaire, "AFF-503")
+            assert _attendre(lambda: client.get("/health").json()["envoiDude"]["reportes"] > 0)
+            reponse = client.get("/health")
+            assert reponse.status_code == 200, "a DUDE outage does not take the service out"
+            assert reponse.json()["envoiDude"]["derniereErreur"]["raison"] == "HTTP 503"
+    finally:
+        service.fermer_connexions()
+
+
+def test_la_sante_dit_quand_l_envoi_n_est_pas_configure_ou_se_fait_ailleurs(
+    app: Cotraitance, base: Base, tmp_path: Path
+) -> None:
+    service = assembler(base, app)
+    try:
+        with TestClient(creer_app(service, reglages_api(reglages(tmp_path)))) as client:
+            assert client.get("/health").json()["envoiDude"] == {"etat": "non configure"}
+    finally:
+        service.fermer_connexions()
+    service = assembler(base, app, envoi=ReglagesEnvoi("http://127.0.0.1:9/flux"))
+    service.envoi_en_fond = False
+    try:
+        with TestClient(creer_app(service, reglages_api(reglages(tmp_path)))) as client:
+            assert client.get("/health").json()["envoiDude"] == {"etat": "hors processus"}
+    finally:
+        service.fermer_connexions()
 
 
 # ------------------------------------------------------------------ processes

@@ -113,6 +113,7 @@ class Simulateur:
                 "tentatives": self.tentatives,
                 "uniques": len(self.recus),
                 "doublons": self.doublons,
+                "doublonsEnEffet": sum(len(c) - len(set(c)) for c in self.dossiers.values()),
                 "simultanesMax": self.simultanes_max,
                 "fautes": asdict(self.fautes),
             }
