@@ -8,6 +8,7 @@ import strawberry
 
 from api.erreurs import Erreur
 from api.types import PPAE, Affectation, Avertissement, Dossier, Evenement
+from api.types.affectation import Candidat
 from api.types.flux import FluxDude
 from domain.valeurs import (
     MotifArret,
@@ -37,7 +38,27 @@ class CreerDossierInput:
 @strawberry.type
 class CreerDossierPayload:
     dossier: Dossier | None = None
+    doublons_probables: list[Candidat] = strawberry.field(
+        default_factory=list,
+        description="R4: dossiers of the same ML that are probably the same youth.",
+    )
     erreurs: list[Erreur] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class ActualisationPayload:
+    reexaminees: int = 0
+    erreurs: list[Erreur] = strawberry.field(default_factory=list)
+
+
+@strawberry.input(description="Beyond the contract (R1): adopt or dismiss a conflicting content.")
+class ResoudreConflitAffectationInput:
+    affectation_id: strawberry.ID
+    empreinte: str = strawberry.field(description="ContenuEnConflit.empreinte")
+    adopter: bool = strawberry.field(
+        description="true: the content replaces the affectation's; false: it is dismissed."
+    )
+    cle_idempotence: str | None = None
 
 
 @strawberry.input
@@ -78,6 +99,11 @@ class RapprochementPayload:
     dossier: Dossier | None = None
     ppae: PPAE | None = None
     erreurs: list[Erreur] = strawberry.field(default_factory=list)
+    avertissements: list[Avertissement] = strawberry.field(
+        default_factory=list,
+        description="Beyond the contract: e.g. DOSSIER_NON_CANDIDAT when the chosen dossier was "
+        "not among the candidates proposed.",
+    )
 
 
 @strawberry.input

@@ -6,7 +6,7 @@ from enum import Enum
 
 import strawberry
 
-from domain import flux, valeurs
+from domain import flux, rapprochement, valeurs
 
 
 @strawberry.enum(name="Role")
@@ -37,3 +37,4 @@ MotifArret = strawberry.enum(valeurs.MotifArret)
 StatutRendezVous = strawberry.enum(valeurs.StatutRendezVous)
 TypeFlux = strawberry.enum(flux.TypeFlux)
 StatutFlux = strawberry.enum(flux.StatutFlux)
+DecisionRapprochement = strawberry.enum(rapprochement.Decision, name="DecisionRapprochement")

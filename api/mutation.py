@@ -11,6 +11,7 @@ import strawberry
 from api.contexte import ContexteRequete, en_thread
 from api.entrees import (
     AccepterPpaeInput,
+    ActualisationPayload,
     AffectationPayload,
     AffecterConseillerInput,
     AnnulerEvenementInput,
@@ -31,6 +32,7 @@ from api.entrees import (
     RapprocherInput,
     RenseignerRendezVousInput,
     RenvoyerFluxInput,
+    ResoudreConflitAffectationInput,
     SaisirEvenementInput,
     SortirPpaeInput,
     SupprimerDossierInput,
@@ -39,6 +41,7 @@ from api.entrees import (
 from api.erreurs import Erreur
 from api.ids import decoder_id, decoder_uuid
 from api.types import PPAE, Affectation, Avertissement, Ctx, Dossier, Evenement
+from api.types.affectation import Candidat, candidats_visibles
 from api.types.flux import FluxDude
 from application.contexte import Contexte, Resultat
 from application.service import Cotraitance
@@ -48,6 +51,7 @@ from domain.dossier import Dossier as DossierAgregat
 from domain.dossier import saisir_identite
 from domain.erreurs import ErreurMetier, NonAutorise, NonTrouve, TransitionInterdite
 from domain.ppae import PPAE as PPAEAgregat  # noqa: N811
+from domain.rapprochement import Fiche
 from integrations.dude import registre
 
 Commande = Callable[[Contexte], Resultat]
@@ -124,7 +128,20 @@ async def _rapprochement_payload(
         affectation=await _affectation(ctx, r.affectation_id),
         dossier=await _dossier(ctx, r.dossier_id),
         ppae=await _ppae(ctx, r.ppae_id),
+        avertissements=[Avertissement.de(a) for a in r.avertissements],
     )
+
+
+async def _doublons_probables(info: Ctx, dossier: DossierAgregat) -> list[Candidat]:
+    """R4: the ML's dossiers the matching engine takes for the same youth."""
+    fiche = Fiche.de(dossier.identite, dossier.identifiant_pe)
+    trouves = await en_thread(_app(info).ports.candidats, dossier.code_ml, fiche)
+    candidats = [
+        Candidat.trouve(c, c.ref in trouves.ppae_passe)
+        for c in trouves.candidats
+        if c.ref != str(dossier.id)
+    ]
+    return await candidats_visibles(info, candidats)
 
 
 async def _evenement_payload(info: Ctx, commande: Commande, cle: str | None) -> EvenementPayload:
@@ -169,7 +186,35 @@ class Mutation:
         r = await _executer(info, commande, input.cle_idempotence)
         if isinstance(r, list):
             return CreerDossierPayload(erreurs=r)
-        return CreerDossierPayload(dossier=await _dossier(info.context, r.dossier_id))
+        dossier = await info.context.charger(DossierAgregat, r.dossier_id)
+        if dossier is None:
+            return CreerDossierPayload()
+        return CreerDossierPayload(
+            dossier=Dossier.de(dossier), doublons_probables=await _doublons_probables(info, dossier)
+        )
+
+    @strawberry.mutation(description="R5: matching again for every unresolved affectation.")
+    async def actualiser_rapprochements(self, info: Ctx) -> ActualisationPayload:
+        r = await _executer(info, _app(info).actualiser_rapprochements, None)
+        if isinstance(r, list):
+            return ActualisationPayload(erreurs=r)
+        return ActualisationPayload(reexaminees=r.nombre or 0)
+
+    @strawberry.mutation(
+        description="Beyond the contract (R1): adopt or dismiss a content received later under "
+        "the same DUDE id."
+    )
+    async def resoudre_conflit_affectation(
+        self, info: Ctx, input: ResoudreConflitAffectationInput
+    ) -> AffectationPayload:
+        def commande(c: Contexte) -> Resultat:
+            i = _uuid(input.affectation_id, "Affectation", "affectationId")
+            return _app(info).resoudre_conflit_affectation(c, i, input.empreinte, input.adopter)
+
+        r = await _executer(info, commande, input.cle_idempotence)
+        if isinstance(r, list):
+            return AffectationPayload(erreurs=r)
+        return AffectationPayload(affectation=await _affectation(info.context, r.affectation_id))
 
     @strawberry.mutation
     async def decider_affectation(

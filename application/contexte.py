@@ -42,6 +42,9 @@ class Resultat:
     avertissements: list[Avertissement] = field(default_factory=list)
     issue: str | None = None
     """For intake and reference data: 'creee', 'modifiee', 'inchangee', 'conflit'…"""
+    nombre: int | None = None
+    """How many items a command over many went through (R5's re-examination); not kept by
+    an idempotency key."""
 
     def enregistrement(self) -> dict[str, Any]:
         """What an idempotency key keeps of this result: a small versioned record of ids and

@@ -6,9 +6,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
+from uuid import UUID
 
 from domain.dossier import Dossier
 from domain.ppae import PPAE
+from domain.rapprochement import Fiche, Trouves
 from domain.valeurs import StatutPpae
 
 
@@ -32,9 +34,24 @@ class ConseillersAffectes(Protocol):
     def __call__(self, code_ml: str) -> dict[str, int]: ...
 
 
+class Candidats(Protocol):
+    """R3: a youth's candidates among the ML's dossiers (the matching index; never another
+    ML's, R23)."""
+
+    def __call__(self, code_ml: str, fiche: Fiche) -> Trouves: ...
+
+
+class AffectationsARapprocher(Protocol):
+    """R5: the ML's accepted affectations not resolved yet."""
+
+    def __call__(self, code_ml: str) -> list[UUID]: ...
+
+
 @dataclass(frozen=True)
 class Ports:
     flux_transmis: FluxTransmis
     conseillers_affectes: ConseillersAffectes
+    candidats: Candidats
+    affectations_a_rapprocher: AffectationsARapprocher
     fermer: Callable[[], None]
     """Releases what the ports hold (their connection to the read models)."""

@@ -10,6 +10,7 @@ from uuid import UUID
 from application.base import ApplicationBase
 from application.commandes import (
     AccepterPpae,
+    ActualiserRapprochements,
     AffecterConseiller,
     AnnulerEvenement,
     AnnulerRapprochement,
@@ -24,6 +25,7 @@ from application.commandes import (
     Rapprocher,
     RecevoirAffectation,
     RenseignerRendezVous,
+    ResoudreConflitAffectation,
     SaisirEvenement,
     SortirPpae,
     SupprimerDossier,
@@ -62,6 +64,14 @@ class Cotraitance(ApplicationBase):
         self, ctx: Contexte, affectation_id: UUID, accepter: bool, motif: MotifRefus | None
     ) -> Resultat:
         return self.executer(ctx, DeciderAffectation(affectation_id, accepter, motif))
+
+    def actualiser_rapprochements(self, ctx: Contexte) -> Resultat:
+        return self.executer(ctx, ActualiserRapprochements())
+
+    def resoudre_conflit_affectation(
+        self, ctx: Contexte, affectation_id: UUID, empreinte: str, adopter: bool
+    ) -> Resultat:
+        return self.executer(ctx, ResoudreConflitAffectation(affectation_id, empreinte, adopter))
 
     def creer_dossier_importe(self, ctx: Contexte, affectation_id: UUID) -> Resultat:
         return self.executer(ctx, CreerDossierImporte(affectation_id))

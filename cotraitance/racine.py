@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 
 import psycopg
 from psycopg import sql
@@ -29,12 +30,17 @@ from application.traitement.processeur import Processeur
 from application.traitement.runner import Runner
 from application.traitement.stockage import Curseur, StockageVues
 from cotraitance.settings import Settings
+from domain.rapprochement import Fiche, Trouves
 from domain.regles import Regles
 from integrations.dude import registre
 from integrations.dude.emetteur import EmetteurDude
 from integrations.dude.envoi import Expediteur, ReglagesEnvoi
+from projections import affectations as vue_affectations
 from projections import ppae as tableau_ppae
+from projections import rapprochement as index_rapprochement
+from projections.affectations import AffectationsParStatut
 from projections.catalogue import toutes_les_vues
+from projections.rapprochement import IndexRapprochement
 
 ATTENTE_LECTURES = 2.0
 """Read-your-writes: how long a mutation waits for the read models to take what it recorded."""
@@ -191,15 +197,27 @@ def ports(base: Base) -> Ports:
         with vues.transaction() as cur:
             return tableau_ppae.conseillers_affectes(cur, code_ml)
 
+    def candidats(code_ml: str, fiche: Fiche) -> Trouves:
+        with vues.creation() as cur:
+            IndexRapprochement().creer(cur)  # a store whose index never ran yet: no dossier
+            return index_rapprochement.trouver(cur, code_ml, fiche)
+
+    def a_rapprocher(code_ml: str) -> list[UUID]:
+        with vues.creation() as cur:
+            AffectationsParStatut().creer(cur)
+            return vue_affectations.a_rapprocher(cur, code_ml)
+
     return Ports(
         flux_transmis=flux_transmis,
         conseillers_affectes=conseillers,
+        candidats=candidats,
+        affectations_a_rapprocher=a_rapprocher,
         fermer=vues.close,
     )
 
 
 def processeurs() -> list[Processeur]:
-    return [*toutes_les_vues(), EmetteurDude()]
+    return [*toutes_les_vues(), IndexRapprochement(), EmetteurDude()]
 
 
 def assembler(

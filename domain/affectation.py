@@ -6,6 +6,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
+from typing import Any
 from uuid import UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
@@ -14,6 +15,7 @@ from domain import identite as regles_des_champs
 from domain.acces import DeMissionLocale
 from domain.erreurs import ErreurMetier, SaisieInvalide, TransitionInterdite
 from domain.mission_locale import NAMESPACE
+from domain.rapprochement import Candidat, Decision, Trouves
 from domain.regles import Regles, age_au
 from domain.textes import ID_AFFECTATION_MAX, texte_valide
 from domain.valeurs import (
@@ -95,6 +97,48 @@ def _identifiant_obligatoire(valeur: str) -> str:
 CHAMPS_IDENTITE = [f.name for f in fields(Identite)]
 
 
+@dataclass(frozen=True)
+class CandidatPropose:
+    """A candidate as the matching proposed it when it ran (R3): recorded, so that what the
+    manager was shown stays known. No personal data: the dossier's id and the explanation."""
+
+    dossier_id: UUID
+    score: float
+    decision: str
+    """``AUTOMATIQUE`` or ``A_EXAMINER``."""
+    explication: list[list[Any]]
+    """``[critere, niveau, poids]`` per criterion."""
+    vetos: list[str] = field(default_factory=list)
+    ppae_passe: bool = False
+    """Its youth had a PPAE en cours or terminé."""
+
+    @classmethod
+    def de(cls, candidat: Candidat, ppae_passe: bool) -> CandidatPropose:
+        return cls(
+            dossier_id=UUID(candidat.ref),
+            score=round(candidat.score, 6),
+            decision=candidat.decision.value,
+            explication=[[e.critere, e.niveau.value, e.poids] for e in candidat.explication],
+            vetos=[v.value for v in candidat.vetos],
+            ppae_passe=ppae_passe,
+        )
+
+
+def proposition(trouves: Trouves) -> tuple[ListeCotraitance, list[CandidatPropose]]:
+    """R3: no candidate → DE_NON_CONNUS; the best one's youth had a PPAE en cours or terminé →
+    REAFFECTATIONS_PE; otherwise RAPPROCHEMENTS_POSSIBLES."""
+    candidats = [CandidatPropose.de(c, c.ref in trouves.ppae_passe) for c in trouves.candidats]
+    if not candidats:
+        return ListeCotraitance.DE_NON_CONNUS, []
+    if candidats[0].ppae_passe:
+        return ListeCotraitance.REAFFECTATIONS_PE, candidats
+    return ListeCotraitance.RAPPROCHEMENTS_POSSIBLES, candidats
+
+
+def _automatique(candidat: CandidatPropose) -> bool:
+    return candidat.decision == Decision.AUTOMATIQUE.value
+
+
 def _iso(jour: date | None) -> str | None:
     return jour.isoformat() if jour else None
 
@@ -169,7 +213,11 @@ class Affectation(Aggregate, DeMissionLocale):
         self.empreinte = empreinte
         self.conflits: list[str] = []
         self.contenus_en_conflit: list[DonneesAffectation] = []
-        """R1: what arrived under the same id with other content, kept for review."""
+        """R1: what arrived under the same id with other content, kept for review (pending
+        ones; a dismissed or adopted content leaves this list, its fingerprint is kept in
+        ``empreintes_connues`` so that receiving it again records nothing)."""
+        self.empreintes_connues: list[str] = []
+        self.candidats: list[CandidatPropose] = []
         self.statut = StatutAffectation.A_DECIDER
         self.motif_refus: MotifRefus | None = None
         self.liste: ListeCotraitance | None = None
@@ -205,7 +253,7 @@ class Affectation(Aggregate, DeMissionLocale):
         """R1: the same content again records nothing; other content is kept for review."""
         donnees.verifier(aujourdhui, regles)
         empreinte = donnees.empreinte()
-        if empreinte in (self._empreinte_actuelle(), *self.conflits):
+        if empreinte in (self._empreinte_actuelle(), *self.conflits, *self.empreintes_connues):
             return False
         self._signaler_conflit(empreinte, donnees)
         return True
@@ -248,6 +296,43 @@ class Affectation(Aggregate, DeMissionLocale):
         if liste is not self.liste:
             self._classer(liste)
 
+    def proposer(self, trouves: Trouves) -> bool:
+        """R3, R5: files the affectation in its list with its candidates, when they changed."""
+        self.verifier_a_rapprocher()
+        liste, candidats = proposition(trouves)
+        if liste is self.liste and candidats == self.candidats:
+            return False
+        self._proposer(liste, candidats)
+        return True
+
+    @property
+    def candidat_automatique(self) -> UUID | None:
+        premier = self.candidats[0] if self.candidats else None
+        return premier.dossier_id if premier and _automatique(premier) else None
+
+    def resoudre_conflit(
+        self, empreinte: str, adopter: bool, aujourdhui: date, regles: Regles
+    ) -> None:
+        """R1: the manager adopts a content received later under the same id (it becomes the
+        affectation's content) or dismisses it; either way it is no longer pending."""
+        if empreinte not in self.conflits:
+            raise SaisieInvalide(
+                "Aucun contenu en conflit avec cette empreinte sur l'affectation "
+                f"{self.id_affectation}.",
+                "empreinte",
+            )
+        if not adopter:
+            self._ecarter_conflit(empreinte)
+            return
+        if self.statut is StatutAffectation.RAPPROCHEE:
+            raise TransitionInterdite(
+                f"L'affectation {self.id_affectation} est déjà rapprochée : annulez le "
+                "rapprochement avant d'adopter un autre contenu."
+            )
+        donnees = self.contenus_en_conflit[self.conflits.index(empreinte)]
+        donnees.verifier(aujourdhui, regles)
+        self._adopter_conflit(empreinte, donnees)
+
     class ConflitRecu(Aggregate.Event):
         empreinte: str
         donnees: DonneesAffectation
@@ -256,6 +341,44 @@ class Affectation(Aggregate, DeMissionLocale):
     def _signaler_conflit(self, empreinte: str, donnees: DonneesAffectation) -> None:
         self.conflits.append(empreinte)
         self.contenus_en_conflit.append(donnees)
+
+    class CandidatsProposes(Aggregate.Event):
+        liste: ListeCotraitance
+        candidats: list[CandidatPropose]
+
+    @event(CandidatsProposes)
+    def _proposer(self, liste: ListeCotraitance, candidats: list[CandidatPropose]) -> None:
+        self.liste = liste
+        self.candidats = list(candidats)
+
+    class ConflitEcarte(Aggregate.Event):
+        empreinte: str
+
+    @event(ConflitEcarte)
+    def _ecarter_conflit(self, empreinte: str) -> None:
+        rang = self.conflits.index(empreinte)
+        del self.conflits[rang], self.contenus_en_conflit[rang]
+        self.empreintes_connues.append(empreinte)
+
+    class ConflitAdopte(Aggregate.Event):
+        """The content received later replaces the affectation's; the former one is kept in
+        the history (and known: receiving it again records nothing)."""
+
+        empreinte: str
+        donnees: DonneesAffectation
+
+    @event(ConflitAdopte)
+    def _adopter_conflit(self, empreinte: str, donnees: DonneesAffectation) -> None:
+        rang = self.conflits.index(empreinte)
+        del self.conflits[rang], self.contenus_en_conflit[rang]
+        self.empreintes_connues.append(self.empreinte)
+        self.empreinte = empreinte
+        self.date_affectation = donnees.date_affectation
+        self.type_affectation = donnees.type_affectation
+        self.identifiant_pe = donnees.identifiant_pe
+        self.identite = donnees.identite
+        self.date_dernier_entretien_dude = donnees.date_dernier_entretien_dude
+        self.periodes_radiation = list(donnees.periodes_radiation)
 
     class Acceptee(Aggregate.Event):
         pass

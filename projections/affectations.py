@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any, ClassVar
+from uuid import UUID
 
 from application.traitement.pages import Page, paginer, texte
 from application.traitement.stockage import Curseur
@@ -57,7 +58,16 @@ class AffectationsParStatut(VueTable):
             ligne["statut"] = StatutAffectation.A_RAPPROCHER.value
         elif isinstance(e, Affectation.Refusee):
             ligne.update(statut=StatutAffectation.REFUSEE.value, motif_refus=texte(e.motif))
-        elif isinstance(e, Affectation.Classee):
+        elif isinstance(e, Affectation.ConflitEcarte):
+            ligne["conflits"] -= 1
+        elif isinstance(e, Affectation.ConflitAdopte):
+            jour = texte(e.donnees.date_affectation)
+            ligne.update(
+                conflits=ligne["conflits"] - 1,
+                date_affectation=jour,
+                tri=f"{jour} {ligne['id_affectation']}",
+            )
+        elif isinstance(e, Affectation.Classee | Affectation.CandidatsProposes):
             ligne["liste"] = texte(e.liste)
         elif isinstance(e, Affectation.Rapprochee):
             ligne.update(
@@ -95,3 +105,13 @@ def lister(
         apres,
         limite,
     )
+
+
+def a_rapprocher(cur: Curseur, code_ml: str) -> list[UUID]:
+    """R5: the ML's accepted affectations awaiting their match, oldest first."""
+    lignes = cur.fetchall(
+        f"SELECT affectation_id FROM {AffectationsParStatut.table} "
+        "WHERE code_ml = %s AND statut = %s ORDER BY tri, affectation_id",
+        [code_ml, StatutAffectation.A_RAPPROCHER.value],
+    )
+    return [UUID(str(ligne[0])) for ligne in lignes]

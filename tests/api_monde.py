@@ -121,7 +121,13 @@ CAS_MUTATIONS: list[tuple[str, dict[str, Any]]] = [
     ("transfererDonnees", {"dossierSourceId": "@libre", "dossierCibleId": "@dossier_autre"}),
     ("supprimerDossier", {"dossierId": "@libre", "confirmer": True}),
     ("renvoyerFlux", {"fluxId": "@flux"}),
+    (
+        "resoudreConflitAffectation",
+        {"affectationId": "@acceptee", "empreinte": "v2:x", "adopter": False},
+    ),
 ]
+SANS_ENTREE = ["actualiserRapprochements"]
+"""Mutations over the actor's whole ML (no id to target): tests/test_rapprochement_api.py."""
 SCHEMA = build_schema(sdl())
 
 

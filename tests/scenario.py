@@ -35,7 +35,16 @@ NAISSANCE = date(2004, 3, 15)
 
 GESTIONNAIRE = Contexte(Acteur("gestion-1", Role.GESTIONNAIRE, ML))
 
-_CHAMPS_IDENTITE = {"nom", "prenoms", "date_naissance", "nom_usage", "commune_insee"}
+_CHAMPS_IDENTITE = {
+    "nom",
+    "prenoms",
+    "date_naissance",
+    "nom_usage",
+    "commune_insee",
+    "telephone",
+    "email",
+    "sexe",
+}
 
 
 def identite(**champs: Any) -> Identite:

@@ -14,10 +14,6 @@ CONTRAT = RACINE.parent / "shared" / "api" / "schema.graphql"
 
 # What the contract has and this schema does not have yet, by the capability that brings it.
 DIFFERES = {
-    # Matching engine (R3, R5, §5)
-    "DecisionRapprochement", "ElementExplication", "Candidat", "Float",
-    "Affectation.candidats", "CreerDossierPayload.doublonsProbables",
-    "ActualisationPayload", "Mutation.actualiserRapprochements",
     # Vigilance and remediation (R16-R18)
     "CasVigilance", "AlerteVigilance", "AlerteVigilanceEdge", "AlerteVigilanceConnection",
     "CorrigerDoublonInput", "EtapeCorrection", "CorrectionPayload",

@@ -16,6 +16,7 @@ def test_la_sante_repond_avec_l_etat_des_vues(http: TestClient) -> None:  # noqa
         "recherche_dossiers",
         "tableau_ppae",
         "affectations_par_statut",
+        "index_rapprochement",
         "emetteur_dude",
     }
 

@@ -49,12 +49,13 @@ def test_chaque_commande_est_une_valeur_figee_nommee(classe: type[Commande]) -> 
     assert classe.__dataclass_params__.frozen  # type: ignore[attr-defined]
     assert classe.nom_commande
     assert classe.capacite
-    assert fields(classe)
+    # Only a command over the actor's whole ML has no content of its own.
+    assert fields(classe) or classe.nom_commande in {"actualiser_rapprochements"}
 
 
 def test_les_noms_persistes_des_commandes_sont_uniques() -> None:
     noms = [c.nom_commande for c in _commandes()]
-    assert len(noms) == 19
+    assert len(noms) == 21
     assert len(set(noms)) == len(noms)
 
 

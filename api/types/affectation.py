@@ -8,13 +8,16 @@ from uuid import UUID
 
 import strawberry
 
+from api.enums import DecisionRapprochement  # noqa: F401 (registers the enum's name)
 from api.ids import encoder_id
 from api.types.commun import Ctx, Identite, Node, Periode
 from api.types.lecture import personnel
 from domain.affectation import Affectation as AffectationAgregat
-from domain.affectation import suggestions_refus
+from domain.affectation import CandidatPropose, DonneesAffectation, suggestions_refus
 from domain.dossier import Dossier as DossierAgregat
 from domain.ppae import PPAE as PPAEAgregat  # noqa: N811
+from domain.rapprochement import Candidat as CandidatTrouve
+from domain.rapprochement import Decision
 from domain.valeurs import ListeCotraitance, MotifRefus, StatutAffectation, TypeAffectation
 
 if TYPE_CHECKING:
@@ -23,6 +26,106 @@ if TYPE_CHECKING:
 
 DossierParesseux = Annotated["Dossier", strawberry.lazy("api.types.dossier")]
 PPAEParesseux = Annotated["PPAE", strawberry.lazy("api.types.ppae")]
+
+
+@strawberry.type
+class ElementExplication:
+    critere: str = strawberry.field(
+        description="Which comparison: nom, prenoms, dateNaissance, identifiantPe, "
+        "communeInsee, email, telephone, sexe."
+    )
+    niveau: str = strawberry.field(
+        description="How it compared: EXACT, PROCHE, INVERSION_NOM_PRENOM, "
+        "INVERSION_JOUR_MOIS, UN_CHIFFRE, UN_DES_PRENOMS, DIFFERENT, ABSENT."
+    )
+    poids: float = strawberry.field(description="Weight in bits added to the score.")
+
+
+@strawberry.type
+class Candidat:
+    dossier_id: strawberry.Private[UUID]
+    score: float = strawberry.field(description="Probability-like score in [0, 1].")
+    decision: Decision
+    explication: list[ElementExplication]
+    vetos: list[str] = strawberry.field(
+        description="Beyond the contract: why this candidate goes to human review whatever its "
+        "score (JUMEAUX, IDENTIFIANTS_PE_DIFFERENTS, SEXE_DIFFERENT)."
+    )
+    reaffectation: bool = strawberry.field(
+        description="Beyond the contract: its youth had a PPAE en cours or terminé (R3)."
+    )
+
+    @classmethod
+    def propose(cls, c: CandidatPropose) -> Candidat:
+        return cls(
+            dossier_id=c.dossier_id,
+            score=c.score,
+            decision=Decision(c.decision),
+            explication=[
+                ElementExplication(critere=str(x[0]), niveau=str(x[1]), poids=float(x[2]))
+                for x in c.explication
+            ],
+            vetos=list(c.vetos),
+            reaffectation=c.ppae_passe,
+        )
+
+    @classmethod
+    def trouve(cls, c: CandidatTrouve, reaffectation: bool) -> Candidat:
+        return cls(
+            dossier_id=UUID(c.ref),
+            score=round(c.score, 6),
+            decision=c.decision,
+            explication=[
+                ElementExplication(critere=e.critere, niveau=e.niveau.value, poids=e.poids)
+                for e in c.explication
+            ],
+            vetos=[v.value for v in c.vetos],
+            reaffectation=reaffectation,
+        )
+
+    @strawberry.field
+    async def dossier(self, info: Ctx) -> DossierParesseux:
+        from api.types.dossier import Dossier
+
+        d = await info.context.charger(DossierAgregat, self.dossier_id)
+        if d is None:  # filtered out by ``candidats_visibles``
+            raise RuntimeError("candidate dossier vanished")
+        return Dossier.de(d)
+
+
+async def candidats_visibles(info: Ctx, candidats: list[Candidat]) -> list[Candidat]:
+    """Candidates whose dossier the actor sees and that were not deleted since (R20, R23)."""
+    if not candidats:
+        return []
+    ids = [c.dossier_id for c in candidats]
+    visibles = {
+        d.id for d in await info.context.charger_plusieurs(DossierAgregat, ids) if not d.supprime
+    }
+    return [c for c in candidats if c.dossier_id in visibles]
+
+
+@strawberry.type(
+    description="Beyond the contract (R1): a content received later under the same DUDE id, "
+    "awaiting the manager's decision (resoudreConflitAffectation)."
+)
+class ContenuEnConflit:
+    affectation_id: strawberry.Private[UUID]
+    donnees: strawberry.Private[DonneesAffectation]
+    empreinte: str
+    date_affectation: date
+    type_affectation: TypeAffectation
+    date_dernier_entretien_dude: date | None
+
+    def sujets_lus(self) -> tuple[UUID | None, UUID | None]:
+        return None, self.affectation_id
+
+    @personnel()
+    def identite(self) -> Identite:
+        return Identite.de(self.donnees.identite)
+
+    @personnel()
+    def identifiant_pe(self) -> str:
+        return self.donnees.identifiant_pe
 
 
 @strawberry.type
@@ -77,6 +180,25 @@ class Affectation(Node):
         communes = ml.communes if ml else []
         regles = info.context.service.app.regles
         return suggestions_refus(self.agregat.donnees(), communes, regles)
+
+    @strawberry.field(description="R3: best candidates first, with explanations.")
+    async def candidats(self, info: Ctx) -> list[Candidat]:
+        return await candidats_visibles(info, [Candidat.propose(c) for c in self.agregat.candidats])
+
+    @strawberry.field(description="Beyond the contract (R1): contents awaiting review.")
+    def contenus_en_conflit(self) -> list[ContenuEnConflit]:
+        a = self.agregat
+        return [
+            ContenuEnConflit(
+                affectation_id=a.id,
+                donnees=d,
+                empreinte=e,
+                date_affectation=d.date_affectation,
+                type_affectation=d.type_affectation,
+                date_dernier_entretien_dude=d.date_dernier_entretien_dude,
+            )
+            for e, d in zip(a.conflits, a.contenus_en_conflit, strict=True)
+        ]
 
     @strawberry.field
     async def dossier(self, info: Ctx) -> DossierParesseux | None:

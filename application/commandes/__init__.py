@@ -1,9 +1,11 @@
 """Every command of the application, as a value (see ``base.py``)."""
 
 from application.commandes.affectations import (
+    ActualiserRapprochements,
     CreerDossierImporte,
     DeciderAffectation,
     Rapprocher,
+    ResoudreConflitAffectation,
 )
 from application.commandes.base import Commande, Monde
 from application.commandes.dossiers import (
@@ -28,6 +30,7 @@ from application.commandes.referentiel import EnregistrerMissionLocale, Recevoir
 
 __all__ = [
     "AccepterPpae",
+    "ActualiserRapprochements",
     "AffecterConseiller",
     "AnnulerEvenement",
     "AnnulerRapprochement",
@@ -44,6 +47,7 @@ __all__ = [
     "Rapprocher",
     "RecevoirAffectation",
     "RenseignerRendezVous",
+    "ResoudreConflitAffectation",
     "SaisirEvenement",
     "SortirPpae",
     "SupprimerDossier",

@@ -14,7 +14,8 @@ from domain.dossier import Dossier
 from domain.erreurs import ConfirmationRequise
 from domain.noms import ecarts_d_identite
 from domain.ppae import PPAE
-from domain.valeurs import MarqueurDude, MotifRefus
+from domain.rapprochement import Fiche
+from domain.valeurs import Avertissement, MarqueurDude, MotifRefus, StatutAffectation
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,56 @@ class DeciderAffectation(Commande):
     def decider(self, monde: Monde) -> Resultat:
         affectation = monde.charger(Affectation, self.affectation_id)
         affectation.decider(self.accepter, self.motif)
+        if self.accepter:
+            examiner(monde, affectation)
+        return Resultat(affectation_id=self.affectation_id)
+
+
+def examiner(monde: Monde, affectation: Affectation) -> bool:
+    """R3: matching against the ML's dossiers files the affectation in one of the three lists
+    with its candidates (recorded only when they changed)."""
+    fiche = Fiche.de(affectation.identite, affectation.identifiant_pe)
+    return affectation.proposer(monde.ports.candidats(affectation.code_ml, fiche))
+
+
+@dataclass(frozen=True)
+class ActualiserRapprochements(Commande):
+    """R5: matching again for every unresolved affectation of the ML (after a merge, a new
+    dossier, a corrected identity)."""
+
+    nom_commande: ClassVar[str] = "actualiser_rapprochements"
+    capacite: ClassVar[Capacite] = Capacite.GERER
+
+    def decider(self, monde: Monde) -> Resultat:
+        reexaminees = 0
+        for affectation_id in monde.ports.affectations_a_rapprocher(monde.acteur.code_ml):
+            affectation = monde.optionnel(Affectation, affectation_id)
+            if affectation is None or affectation.code_ml != monde.acteur.code_ml:
+                continue
+            if affectation.statut is StatutAffectation.A_RAPPROCHER:
+                examiner(monde, affectation)
+                reexaminees += 1
+        return Resultat(nombre=reexaminees)
+
+
+@dataclass(frozen=True)
+class ResoudreConflitAffectation(Commande):
+    """R1: the manager adopts a content received later under the same id, or dismisses it.
+    An adopted content is matched again when the affectation awaits its match."""
+
+    affectation_id: UUID
+    conflit: str
+    """The fingerprint of the content received later."""
+    adopter: bool
+
+    nom_commande: ClassVar[str] = "resoudre_conflit_affectation"
+    capacite: ClassVar[Capacite] = Capacite.GERER
+
+    def decider(self, monde: Monde) -> Resultat:
+        affectation = monde.charger(Affectation, self.affectation_id)
+        affectation.resoudre_conflit(self.conflit, self.adopter, monde.aujourdhui, monde.regles)
+        if self.adopter and affectation.statut is StatutAffectation.A_RAPPROCHER:
+            examiner(monde, affectation)
         return Resultat(affectation_id=self.affectation_id)
 
 
@@ -82,10 +133,23 @@ class Rapprocher(Commande):
                 "confirmez le rapprochement si c'est bien le même jeune.",
                 "confirmer",
             )
+        proposes = {c.dossier_id for c in affectation.candidats}
+        avertissements = []
+        if self.dossier_id not in proposes:
+            avertissements.append(
+                Avertissement(
+                    "DOSSIER_NON_CANDIDAT",
+                    "Le dossier choisi ne figurait pas parmi les candidats proposés pour cette "
+                    "affectation : vérifiez qu'il s'agit bien du même jeune.",
+                )
+            )
         dossier.marquer_rapproche(self.affectation_id, affectation.identifiant_pe)
         ppae = ouvrir_ppae(monde, affectation, dossier, MarqueurDude.RAPPROCHE_DUDE)
         return Resultat(
-            dossier_id=self.dossier_id, ppae_id=ppae.id, affectation_id=self.affectation_id
+            dossier_id=self.dossier_id,
+            ppae_id=ppae.id,
+            affectation_id=self.affectation_id,
+            avertissements=avertissements,
         )
 
 

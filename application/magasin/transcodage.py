@@ -14,7 +14,7 @@ from typing import Any
 
 from eventsourcing.persistence import JSONTranscoder, Transcoding
 
-from domain.affectation import DonneesAffectation
+from domain.affectation import CandidatPropose, DonneesAffectation
 from domain.dossier import EvenementDossier
 from domain.ppae import RendezVous
 from domain.valeurs import ENUM_TYPES, VALUE_TYPES, Identite
@@ -138,7 +138,7 @@ def enregistrer_transcodages(transcoder: JSONTranscoder) -> None:
     transcoder.register(DateAsISO())
     for enum_type in ENUM_TYPES:
         transcoder.register(EnumAsValue(enum_type))
-    autres = (EvenementDossier, RendezVous, DonneesAffectation)
+    autres = (EvenementDossier, RendezVous, DonneesAffectation, CandidatPropose)
     for value_type in (*VALUE_TYPES, *autres):
         if value_type is not Identite:
             transcoder.register(DataclassAsDict(value_type))

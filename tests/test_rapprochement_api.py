@@ -1,0 +1,300 @@
+"""Matching through the application and the API (R3-R5, R23): the index processor, the three
+lists, candidates with their explanation, R5's refresh, duplicates caught at creation, the
+warning when the chosen dossier was not proposed, tenancy, access log, conflicts (R1)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+import pytest
+
+from api.ids import encoder_id
+from application.contexte import systeme
+from application.service import Cotraitance
+from domain.valeurs import Dispositif, Role
+from tests.api_outils import Api, api  # noqa: F401
+from tests.conftest import ML, Acteurs
+from tests.scenario import (
+    GESTIONNAIRE,
+    NAISSANCE,
+    affectation,
+    donnees_affectation,
+    dossier_manuel,
+    ppae_en_cours,
+    recevoir,
+    rien_n_est_enregistre,
+)
+
+AUTRE = "ML999"
+LISTE = """query($l: ListeCotraitance) { affectations(liste: $l) { edges { node {
+    idAffectation liste candidats { score decision vetos reaffectation
+      dossier { id identite { nom prenoms } }
+      explication { critere niveau poids } } } } } }"""
+
+
+def accepter(app: Cotraitance, affectation_id: UUID) -> None:
+    app.decider_affectation(GESTIONNAIRE, affectation_id, True, None)
+
+
+def lister(api: Api, liste: str | None = None, **kw: Any) -> list[dict[str, Any]]:  # noqa: F811
+    donnees = api.donnees(LISTE, {"l": liste}, **kw)
+    return [e["node"] for e in donnees["affectations"]["edges"]]
+
+
+def index(api: Api) -> None:  # noqa: F811
+    api.service.runner.rattraper()
+
+
+# ---------------------------------------------------------------------- the three lists
+
+
+def test_sans_dossier_l_affectation_va_dans_de_non_connus(app: Cotraitance, api: Api) -> None:  # noqa: F811
+    """R3"""
+    accepter(app, recevoir(app))
+    [noeud] = lister(api, "DE_NON_CONNUS")
+    assert noeud["candidats"] == []
+
+
+def test_un_dossier_du_jeune_le_met_dans_rapprochements_possibles_explique(
+    app: Cotraitance,
+    api: Api,  # noqa: F811
+) -> None:
+    """R3: the candidate carries its score, decision and per-criterion explanation."""
+    dossier_id = dossier_manuel(app, GESTIONNAIRE, nom="Lefèvre", prenoms="Léa")
+    index(api)
+    accepter(app, recevoir(app, nom="LEFEVRE", prenoms="Lea"))
+    [noeud] = lister(api, "RAPPROCHEMENTS_POSSIBLES")
+    [candidat] = noeud["candidats"]
+    assert candidat["dossier"]["id"] == encoder_id("Dossier", dossier_id)
+    assert candidat["decision"] == "AUTOMATIQUE"
+    assert 0.99 < candidat["score"] <= 1
+    niveaux = {e["critere"]: e["niveau"] for e in candidat["explication"]}
+    assert niveaux["nom"] == niveaux["prenoms"] == niveaux["dateNaissance"] == "EXACT"
+    assert niveaux["identifiantPe"] == "ABSENT"
+    assert all(e["poids"] > 0 for e in candidat["explication"] if e["niveau"] == "EXACT")
+
+
+def test_un_jeune_qui_a_eu_un_ppae_va_dans_reaffectations_pe(
+    app: Cotraitance,
+    api: Api,  # noqa: F811
+    acteurs: Acteurs,
+) -> None:
+    """R3: a candidate whose youth had a PPAE en cours (or terminé)."""
+    ppae_en_cours(app, acteurs.gestionnaire)  # a youth Dupont Lea, matched then started
+    index(api)
+    accepter(app, recevoir(app, "AFF-2", identifiant_pe="2345678B"))
+    [noeud] = lister(api, "REAFFECTATIONS_PE")
+    assert noeud["idAffectation"] == "AFF-2"
+    assert noeud["candidats"][0]["reaffectation"] is True
+
+
+def test_un_ppae_repris_en_cours_compte_comme_un_ppae_passe(app: Cotraitance, api: Api) -> None:  # noqa: F811
+    dossier_manuel(app, GESTIONNAIRE, dispositifs=[Dispositif("PPAE", "TERMINE")])
+    index(api)
+    accepter(app, recevoir(app))
+    assert [n["idAffectation"] for n in lister(api, "REAFFECTATIONS_PE")] == ["AFF-1"]
+
+
+def test_des_jumeaux_vont_a_l_examen(app: Cotraitance, api: Api) -> None:  # noqa: F811
+    """Veto: same birth date and surname, another first name."""
+    dossier_manuel(app, GESTIONNAIRE, prenoms="Chloe", telephone="0612345678")
+    index(api)
+    accepter(app, recevoir(app, telephone="0612345678"))
+    [noeud] = lister(api)
+    assert noeud["liste"] == "RAPPROCHEMENTS_POSSIBLES"
+    [candidat] = noeud["candidats"]
+    assert candidat["decision"] == "A_EXAMINER"
+    assert candidat["vetos"] == ["JUMEAUX"]
+
+
+def test_un_identifiant_pe_en_conflit_va_a_l_examen(app: Cotraitance, api: Api) -> None:  # noqa: F811
+    dossier_manuel(app, GESTIONNAIRE, identifiant_pe="7654321B")
+    index(api)
+    accepter(app, recevoir(app))
+    [candidat] = lister(api)[0]["candidats"]
+    assert candidat["decision"] == "A_EXAMINER"
+    assert candidat["vetos"] == ["IDENTIFIANTS_PE_DIFFERENTS"]
+
+
+def test_le_dossier_d_une_autre_ml_n_est_jamais_candidat(
+    app: Cotraitance,
+    api: Api,  # noqa: F811
+    acteurs: Acteurs,
+) -> None:
+    """R23: the same youth in another ML is not a candidate."""
+    dossier_manuel(app, acteurs.autre_ml)
+    index(api)
+    accepter(app, recevoir(app))
+    assert lister(api, "DE_NON_CONNUS")[0]["candidats"] == []
+
+
+def test_un_dossier_supprime_n_est_plus_candidat(app: Cotraitance, api: Api) -> None:  # noqa: F811
+    """R20: deleted, its record leaves the index."""
+    dossier_id = dossier_manuel(app, GESTIONNAIRE)
+    app.supprimer_dossier(GESTIONNAIRE, dossier_id, True)
+    index(api)
+    accepter(app, recevoir(app))
+    assert lister(api)[0]["liste"] == "DE_NON_CONNUS"
+
+
+# ---------------------------------------------------------------------- R5, R4
+
+
+def test_actualiser_apres_un_nouveau_dossier_change_de_liste(app: Cotraitance, api: Api) -> None:  # noqa: F811
+    """R5: a dossier created after the intake makes the affectation a possible match."""
+    accepter(app, recevoir(app))
+    assert lister(api)[0]["liste"] == "DE_NON_CONNUS"
+    dossier_manuel(app, GESTIONNAIRE)
+    document = "mutation { actualiserRapprochements { reexaminees erreurs { code } } }"
+    assert api.donnees(document)["actualiserRapprochements"] == {"reexaminees": 1, "erreurs": []}
+    assert lister(api)[0]["liste"] == "RAPPROCHEMENTS_POSSIBLES"
+    with rien_n_est_enregistre(app):  # nothing changed since: nothing recorded
+        assert api.donnees(document)["actualiserRapprochements"]["reexaminees"] == 1
+
+
+def test_actualiser_ne_touche_pas_une_autre_ml(app: Cotraitance, api: Api) -> None:  # noqa: F811
+    """R23: from another ML, nothing of ML001 is re-examined nor recorded."""
+    accepter(app, recevoir(app))
+    document = "mutation { actualiserRapprochements { reexaminees } }"
+    with rien_n_est_enregistre(app):
+        assert api.donnees(document, ml=AUTRE)["actualiserRapprochements"]["reexaminees"] == 0
+
+
+@pytest.mark.parametrize("role", [Role.AUDITEUR, Role.INTEGRATEUR, Role.CONSEILLER])
+def test_actualiser_est_reserve_aux_gestionnaires(
+    app: Cotraitance,
+    api: Api,  # noqa: F811
+    role: Role,
+) -> None:
+    accepter(app, recevoir(app))
+    document = "mutation { actualiserRapprochements { reexaminees erreurs { code } } }"
+    with rien_n_est_enregistre(app):
+        sortie = api.donnees(document, role=role)["actualiserRapprochements"]
+    assert [e["code"] for e in sortie["erreurs"]] == ["NON_AUTORISE"]
+
+
+CREER = """mutation($i: CreerDossierInput!) { creerDossier(input: $i) {
+    dossier { id } doublonsProbables { score decision dossier { id } explication { critere } }
+    erreurs { code } } }"""
+
+
+def test_creer_un_dossier_rend_ses_doublons_probables(app: Cotraitance, api: Api) -> None:  # noqa: F811
+    """R4: duplicates caught at the source."""
+    existant = dossier_manuel(app, GESTIONNAIRE, nom="N'Diaye", prenoms="Awa")
+    entree = {"nom": "Ndiaye", "prenoms": "Awa", "dateNaissance": NAISSANCE.isoformat()}
+    cree = api.donnees(CREER, {"i": entree})["creerDossier"]
+    [doublon] = cree["doublonsProbables"]
+    assert doublon["dossier"]["id"] == encoder_id("Dossier", existant)
+    assert cree["dossier"]["id"] != doublon["dossier"]["id"]
+
+
+def test_un_dossier_sans_double_n_a_pas_de_doublon(app: Cotraitance, api: Api) -> None:  # noqa: F811
+    dossier_manuel(app, GESTIONNAIRE, nom="Martin", prenoms="Hugo", date_naissance=date(2001, 2, 3))
+    entree = {"nom": "Lefèvre", "prenoms": "Léa", "dateNaissance": "2005-06-07"}
+    assert api.donnees(CREER, {"i": entree})["creerDossier"]["doublonsProbables"] == []
+
+
+RAPPROCHER = """mutation($i: RapprocherInput!) { rapprocher(input: $i) {
+    ppae { id } avertissements { code message } erreurs { code } } }"""
+
+
+def test_rapprocher_un_dossier_non_propose_avertit(app: Cotraitance, api: Api) -> None:  # noqa: F811
+    propose = dossier_manuel(app, GESTIONNAIRE)
+    autre = dossier_manuel(
+        app, GESTIONNAIRE, nom="Bernard", prenoms="Hugo", date_naissance=date(2001, 2, 3)
+    )
+    index(api)
+    affectation_id = recevoir(app)
+    accepter(app, affectation_id)
+    entree = {
+        "affectationId": encoder_id("Affectation", affectation_id),
+        "dossierId": encoder_id("Dossier", autre),
+        "confirmer": True,
+    }
+    sortie = api.donnees(RAPPROCHER, {"i": entree})["rapprocher"]
+    assert sortie["erreurs"] == []
+    assert [a["code"] for a in sortie["avertissements"]] == ["DOSSIER_NON_CANDIDAT"]
+    assert propose != autre
+
+
+def test_rapprocher_le_candidat_propose_n_avertit_pas(app: Cotraitance, api: Api) -> None:  # noqa: F811
+    propose = dossier_manuel(app, GESTIONNAIRE)
+    index(api)
+    affectation_id = recevoir(app)
+    accepter(app, affectation_id)
+    entree = {
+        "affectationId": encoder_id("Affectation", affectation_id),
+        "dossierId": encoder_id("Dossier", propose),
+    }
+    assert api.donnees(RAPPROCHER, {"i": entree})["rapprocher"]["avertissements"] == []
+
+
+# ---------------------------------------------------------------------- access log
+
+
+def test_lire_l_identite_d_un_candidat_est_journalise(
+    app: Cotraitance,
+    api: Api,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """R23: a candidate's identity is a read of that dossier's personal data."""
+    dossier_id = dossier_manuel(app, GESTIONNAIRE)
+    index(api)
+    accepter(app, recevoir(app))
+    lister(api)
+    lignes = [json.loads(x) for x in (tmp_path / "acces.jsonl").read_text().splitlines()]
+    assert any(str(dossier_id) in ligne["dossiers"] for ligne in lignes)
+
+
+# ---------------------------------------------------------------------- conflicts (R1)
+
+CONFLITS = """query($id: ID!) { affectation(id: $id) { conflits identite { nom }
+    contenusEnConflit { empreinte identite { nom } } } }"""
+RESOUDRE = """mutation($i: ResoudreConflitAffectationInput!) { resoudreConflitAffectation(
+    input: $i) { affectation { identite { nom } conflits } erreurs { code champ } } }"""
+
+
+@pytest.mark.parametrize("adopter", [True, False])
+def test_un_conflit_s_adopte_ou_s_ecarte(
+    app: Cotraitance,
+    api: Api,  # noqa: F811
+    acteurs: Acteurs,
+    adopter: bool,
+) -> None:
+    affectation_id = recevoir(app, nom="Dupont")
+    app.recevoir_affectation(systeme(ML), donnees_affectation(nom="Durand"))
+    ident = encoder_id("Affectation", affectation_id)
+    lu = api.donnees(CONFLITS, {"id": ident})["affectation"]
+    [contenu] = lu["contenusEnConflit"]
+    assert (lu["conflits"], contenu["identite"]["nom"]) == (1, "Durand")
+    entree = {"affectationId": ident, "empreinte": contenu["empreinte"], "adopter": adopter}
+    sortie = api.donnees(RESOUDRE, {"i": entree})["resoudreConflitAffectation"]
+    assert sortie["erreurs"] == []
+    assert sortie["affectation"] == {
+        "identite": {"nom": "Durand" if adopter else "Dupont"},
+        "conflits": 0,
+    }
+    # Either content again records nothing (both are known now).
+    with rien_n_est_enregistre(app):
+        for nom in ("Dupont", "Durand"):
+            app.recevoir_affectation(systeme(ML), donnees_affectation(nom=nom))
+    historique = affectation(app, acteurs.gestionnaire, affectation_id)
+    assert historique.conflits == []
+
+
+def test_resoudre_un_conflit_inconnu_est_une_saisie_invalide(app: Cotraitance, api: Api) -> None:  # noqa: F811
+    affectation_id = recevoir(app)
+    entree = {
+        "affectationId": encoder_id("Affectation", affectation_id),
+        "empreinte": "v2:inconnue",
+        "adopter": True,
+    }
+    with rien_n_est_enregistre(app):
+        sortie = api.donnees(RESOUDRE, {"i": entree})["resoudreConflitAffectation"]
+    assert [(e["code"], e["champ"]) for e in sortie["erreurs"]] == [
+        ("SAISIE_INVALIDE", "empreinte")
+    ]
