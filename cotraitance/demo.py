@@ -1,10 +1,16 @@
 """A realistic synthetic data set: an ML with its zone and counselors, affectations in every
 status, PPAE in every state (a retroactive entry, an early stop, an exit included), and the
 cases a newcomer should be able to see: 0007's entry date can fall in a deregistration (R9's
-warning), 0013 had an interview but no acceptance (vigilance)."""
+warning), 0013 had an interview but no acceptance (vigilance); the three intake lists (R3) with
+explained candidates: 0014 matches a walk-in dossier (one of her first names), 0015's dossier has
+names and birth day/month inverted and is still found, 0017 has a twin on file (veto: to
+examine), 0016 reassigns 0012's youth, whose PPAE ended (REAFFECTATIONS_PE), 0004 is unknown
+(DE_NON_CONNUS)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, timedelta
 from uuid import UUID
 
@@ -49,11 +55,24 @@ JEUNES = [
     ("0011", "Fontaine", "Sarah", date(2004, 12, 24), Sexe.F, "93048", 75),
     ("0012", "Diallo", "Mamadou", date(2003, 8, 15), Sexe.M, "93066", 120),
     ("0013", "Mercier", "Emma", date(2005, 10, 10), Sexe.F, "75111", 15),
+    ("0014", "Martin", "Léa Marie", date(2005, 4, 12), Sexe.F, "75056", 2),
+    ("0015", "Nguyen", "Thomas", date(2004, 3, 5), Sexe.M, "93066", 6),
+    ("0016", "Diallo", "Mamadou", date(2003, 8, 15), Sexe.M, "93066", 1),
+    ("0017", "Bernard", "Lou", date(2006, 1, 20), Sexe.F, "75120", 8),
+]
+CONNUS = [
+    # Walk-in dossiers already on file (R4), which the intake finds (R3).
+    Identite("MARTIN", "Léa", date(2005, 4, 12), sexe=Sexe.F, commune_insee="75056"),
+    Identite("Thomas", "Nguyen", date(2004, 5, 3), sexe=Sexe.M, commune_insee="93066"),
+    Identite("Bernard", "Jade", date(2006, 1, 20), sexe=Sexe.F, commune_insee="75120"),
 ]
 
 
-def charger_demo(app: Cotraitance, aujourdhui: date) -> bool:
-    """Loads the data set once; returns False when it was already there."""
+def charger_demo(
+    app: Cotraitance, aujourdhui: date, rattraper: Callable[[], None] = lambda: None
+) -> bool:
+    """Loads the data set once; returns False when it was already there. ``rattraper`` brings
+    the read models up to date (the matching index) before affectations are accepted."""
     if Affectation.create_id(ML, "DEMO-0001") in app.repository:
         return False
     app.enregistrer_mission_locale(
@@ -65,6 +84,11 @@ def charger_demo(app: Cotraitance, aujourdhui: date) -> bool:
         num: _recevoir(app, aujourdhui, num, nom, prenoms, naissance, sexe, commune, anciennete)
         for num, nom, prenoms, naissance, sexe, commune, anciennete in JEUNES
     }
+
+    for identite in CONNUS:
+        telephone = "0612340117" if identite.nom == "Bernard" else None  # the twins' family
+        app.creer_dossier(c, replace(identite, telephone=telephone))
+    rattraper()
 
     # Affectations to decide: 0001 (eligible), 0002 (suggests AGE), 0003 (suggests HORS_ZONE).
     app.decider_affectation(g, j["0003"][0], False, MotifRefus.HORS_ZONE)
@@ -129,6 +153,11 @@ def charger_demo(app: Cotraitance, aujourdhui: date) -> bool:
     app.saisir_evenement(
         c, dossier["0013"], TypeEvenement.ENTRETIEN_INDIVIDUEL, jour["0013"] + timedelta(days=2)
     )
+    # The intake lists (R3): accepted once the index knows every dossier above.
+    rattraper()
+    for num in ("0014", "0015", "0016", "0017"):
+        app.decider_affectation(g, j[num][0], True, None)
+    app.actualiser_rapprochements(g)  # R5: 0004 and 0005's lists, now that dossiers are known
     return True
 
 
@@ -148,22 +177,28 @@ def _recevoir(
         code_ml=ML,
         date_affectation=aujourdhui - timedelta(days=anciennete),
         type_affectation=TypeAffectation.REAFFECTATION
-        if num == "0005"
+        if num in ("0005", "0016")
         else TypeAffectation.INITIALE,
-        identifiant_pe=f"{int(num) * 1234567 % 9999999:07d}{'ABCDEFGH'[int(num) % 8]}",
+        identifiant_pe=_identifiant_pe("0012" if num == "0016" else num),
         identite=Identite(
             nom,
             prenoms,
             naissance,
             sexe=sexe,
             commune_insee=commune,
-            telephone=f"06 12 34 {int(num):02d} {int(num) * 7 % 100:02d}",
+            telephone="0612340117"
+            if num == "0017"
+            else f"06 12 34 {int(num):02d} {int(num) * 7 % 100:02d}",
         ),
         periodes_radiation=(_radiation(num, aujourdhui - timedelta(days=anciennete)),),
     )
     affectation_id = app.recevoir_affectation(systeme(ML, "demo-dude"), donnees).affectation_id
     assert affectation_id is not None
     return affectation_id, anciennete
+
+
+def _identifiant_pe(num: str) -> str:
+    return f"{int(num) * 1234567 % 9999999:07d}{'ABCDEFGH'[int(num) % 8]}"
 
 
 def _radiation(num: str, affectation: date) -> Periode:

@@ -298,3 +298,31 @@ def test_resoudre_un_conflit_inconnu_est_une_saisie_invalide(app: Cotraitance, a
     assert [(e["code"], e["champ"]) for e in sortie["erreurs"]] == [
         ("SAISIE_INVALIDE", "empreinte")
     ]
+
+
+def test_la_demo_remplit_les_trois_listes_avec_des_candidats_expliques(
+    app: Cotraitance,
+    api: Api,  # noqa: F811
+) -> None:
+    """`serve --demo` shows the three lists filled (R3), candidates explained."""
+    from cotraitance.demo import charger_demo
+
+    assert ML == "ML001"
+    charger_demo(app, app.horloge.aujourdhui(), api.service.runner.rattraper)
+    listes = {
+        liste: {n["idAffectation"]: n for n in lister(api, liste)}
+        for liste in ("DE_NON_CONNUS", "RAPPROCHEMENTS_POSSIBLES", "REAFFECTATIONS_PE")
+    }
+    a_rapprocher = """{ affectations(statut: A_RAPPROCHER) { edges { node { idAffectation } } } }"""
+    en_attente = {
+        e["node"]["idAffectation"] for e in api.donnees(a_rapprocher)["affectations"]["edges"]
+    }
+    assert en_attente & set(listes["DE_NON_CONNUS"]) == {"DEMO-0004"}
+    assert set(listes["RAPPROCHEMENTS_POSSIBLES"]) >= {"DEMO-0014", "DEMO-0015", "DEMO-0017"}
+    assert set(listes["REAFFECTATIONS_PE"]) == {"DEMO-0016"}
+    jumelle = listes["RAPPROCHEMENTS_POSSIBLES"]["DEMO-0017"]["candidats"][0]
+    assert (jumelle["decision"], jumelle["vetos"]) == ("A_EXAMINER", ["JUMEAUX"])
+    inversee = listes["RAPPROCHEMENTS_POSSIBLES"]["DEMO-0015"]["candidats"][0]
+    niveaux = {e["critere"]: e["niveau"] for e in inversee["explication"]}
+    assert niveaux["dateNaissance"] == "INVERSION_JOUR_MOIS"
+    assert niveaux["nom"] == "INVERSION_NOM_PRENOM"
