@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import resource
 import statistics
 import sys
@@ -39,12 +40,15 @@ from domain.erreurs import ErreurMetier
 from domain.rapprochement import (
     PARAMETRES,
     Decision,
+    Element,
     Fiche,
     IndexMemoire,
     Parametres,
     classer_candidats,
     comparer,
-    estimer_m,
+)
+from domain.rapprochement import (
+    estimer as estimer_parametres,
 )
 from domain.valeurs import Identite, Sexe
 
@@ -113,6 +117,8 @@ def charger(repertoire: Path, progression: Callable[[int], None] | None = None) 
         dossiers += 1
         if progression and dossiers % 10_000 == 0:
             progression(dossiers)
+    for index_ml in index.values():
+        index_ml.figer()
     index_s = time.perf_counter() - debut
     index_rss = rss_mo() - avant
     affectations = []
@@ -208,9 +214,9 @@ def evaluer_reference(population: Population) -> Mesures:
     mesures = Mesures()
     debut = time.perf_counter()
     par_date: dict[str, dict[date, list[int]]] = {}
-    for code_ml, index in population.index.items():
+    for code_ml, index_ml in population.index.items():
         dates: dict[date, list[int]] = defaultdict(list)
-        for rang, fiche in enumerate(index.fiches):
+        for rang, (_, fiche) in enumerate(index_ml):
             dates[fiche.naissance].append(rang)
         par_date[code_ml] = dates
     preparation = time.perf_counter() - debut
@@ -221,7 +227,7 @@ def evaluer_reference(population: Population) -> Mesures:
         rangs = par_date.get(code_ml, {}).get(fiche.naissance, [])
         notes = []
         for rang in rangs:
-            autre = index.fiches[rang] if index else fiche
+            ref, autre = index.lire(rang) if index else ("", fiche)
             similarite = (
                 JaroWinkler.normalized_similarity(fiche.nom, autre.nom)
                 + JaroWinkler.normalized_similarity(
@@ -229,7 +235,7 @@ def evaluer_reference(population: Population) -> Mesures:
                 )
             ) / 2
             if similarite >= SEUIL_BASE_EXAMEN and index is not None:
-                notes.append((similarite, index.refs[rang]))
+                notes.append((similarite, ref))
         notes.sort(reverse=True)
         premier = None
         if notes:
@@ -237,7 +243,7 @@ def evaluer_reference(population: Population) -> Mesures:
             auto = notes[0][0] >= SEUIL_BASE_AUTO and marge >= MARGE_BASE
             premier = (notes[0][1], Decision.AUTOMATIQUE if auto else Decision.A_EXAMINER)
         duree = (time.perf_counter() - t0) * 1000
-        bloques = {index.refs[r] for r in rangs} if index else set()
+        bloques = {index.lire(r)[0] for r in rangs} if index else set()
         mesures.noter(
             population.verite.get(id_affectation), bloques, premier, {r for _, r in notes}, duree
         )
@@ -245,16 +251,27 @@ def evaluer_reference(population: Population) -> Mesures:
     return mesures
 
 
-def estimer(population: Population, echantillon: int = 5_000) -> Parametres:
-    """``m`` re-estimated by EM on the blocked pairs of a sample of affectations."""
-    paires = []
-    for _, code_ml, fiche in population.affectations[:echantillon]:
+def estimer(population: Population, aleatoires: int = 50_000, graine: int = 0) -> Parametres:
+    """``m`` on the true pairs (affectation, its youth's dossier), ``u`` on random pairs of an
+    affectation and a dossier of its ML."""
+    hasard = random.Random(graine)  # noqa: S311 (a sample, not a secret)
+    rangs = {
+        code_ml: {ref: rang for rang, (ref, _) in enumerate(index)}
+        for code_ml, index in population.index.items()
+    }
+    vraies: list[list[Element]] = []
+    au_hasard: list[list[Element]] = []
+    for id_affectation, code_ml, fiche in population.affectations:
         index = population.index.get(code_ml)
+        vrai = population.verite.get(id_affectation)
         if index is None:
             continue
-        for _, autre in index.trouver(fiche):
-            paires.append(comparer(fiche, autre))
-    return estimer_m(paires)
+        if vrai is not None and vrai in rangs[code_ml]:
+            vraies.append(comparer(fiche, index.lire(rangs[code_ml][vrai])[1]))
+        if len(au_hasard) < aleatoires:
+            for _ in range(max(1, aleatoires // max(len(population.affectations), 1))):
+                au_hasard.append(comparer(fiche, index.lire(hasard.randrange(len(index)))[1]))
+    return estimer_parametres(vraies, au_hasard)
 
 
 def resume(mesures: Mesures) -> dict[str, Any]:

@@ -11,17 +11,19 @@ its weight is ``log2(m/u)`` bits. The pair's weight is the sum; its score the po
 probability with the prior ``A_PRIORI`` (of a candidate being the youth). Exact surname and first
 name agreements are adjusted by term frequency: agreeing on a rare name says more than on
 "Martin", so their ``u`` is the name's frequency in the ML (smoothed towards the national
-default while the ML holds few dossiers). Parameters: ``PARAMETRES`` were estimated with
-``estimer_m`` (expectation-maximisation over blocked pairs, the ``u`` from random pairs) on the
-generated population (``cotraitance evaluate-matching DIR --estimer`` prints them); see
-docs/decisions.md, "Matching".
+default while the ML holds few dossiers). Parameters: ``PARAMETRES`` hold ``m`` set from how
+records vary between the DUDE and an ML (checked with ``estimer`` on the labelled population:
+``cotraitance evaluate-matching DIR --estimer`` prints the ``m`` measured on true pairs and the
+``u`` on random pairs next to them); see docs/decisions.md, "Matching".
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections import defaultdict
+from array import array
+from bisect import bisect_left
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -557,38 +559,103 @@ class Trouves:
 # ---------------------------------------------------------------------- an index in memory
 
 
+_SEPARATEUR = "\x1f"
+_BITS_RANG = 24
+_MASQUE_CLE = (1 << 40) - 1
+
+
+def _encoder(ref: str, f: Fiche) -> str:
+    champs = (
+        ref,
+        ",".join(f.noms),
+        " ".join(f.prenoms),
+        f.naissance.isoformat(),
+        f.sexe or "",
+        f.identifiant_pe or "",
+        f.email or "",
+        f.telephone or "",
+        f.commune or "",
+    )
+    return _SEPARATEUR.join(champs)
+
+
+def _decoder(ligne: str) -> tuple[str, Fiche]:
+    ref, noms, prenoms, naissance, sexe, pe, email, telephone, commune = ligne.split(_SEPARATEUR)
+    fiche = Fiche(
+        noms=tuple(noms.split(",")) if noms else (),
+        prenoms=tuple(prenoms.split()),
+        naissance=date.fromisoformat(naissance),
+        sexe=sexe or None,
+        identifiant_pe=pe or None,
+        email=email or None,
+        telephone=telephone or None,
+        commune=commune or None,
+    )
+    return ref, fiche
+
+
 class IndexMemoire:
     """The blocking index in memory, for evaluations and benchmarks over a whole population
-    (the service keeps the same keys in a processor's tables)."""
+    (the service keeps the same keys in a processor's tables). Compact: one string per dossier
+    (decoded when it is a candidate) and one 64-bit integer per key (40 bits of the key's hash,
+    24 of the dossier's rank), sorted once and searched by bisection; a hash collision only
+    brings one more dossier to score."""
 
     def __init__(self) -> None:
-        self.fiches: list[Fiche] = []
-        self.refs: list[str] = []
-        self._cles: dict[str, list[int]] = defaultdict(list)
-        self._noms: dict[str, int] = defaultdict(int)
-        self._prenoms: dict[str, int] = defaultdict(int)
+        self._lignes: list[str] = []
+        self._cles = array("Q")
+        self._trie = True
+        self._noms: Counter[str] = Counter()
+        self._prenoms: Counter[str] = Counter()
+
+    def __len__(self) -> int:
+        return len(self._lignes)
 
     def ajouter(self, ref: str, fiche: Fiche) -> None:
-        rang = len(self.fiches)
-        self.fiches.append(fiche)
-        self.refs.append(ref)
-        for cle in cles_de_blocage(fiche):
-            self._cles[cle].append(rang)
-        for nom in fiche.noms:
-            self._noms[nom] += 1
+        rang = len(self._lignes)
+        if rang >= 1 << _BITS_RANG:
+            raise OverflowError("an in-memory index holds 16,777,216 dossiers at most")
+        self._lignes.append(_encoder(ref, fiche))
+        self._cles.extend(
+            ((hash(cle) & _MASQUE_CLE) << _BITS_RANG) | rang for cle in cles_de_blocage(fiche)
+        )
+        self._trie = False
+        self._noms.update(fiche.noms)
         if fiche.prenom:
             self._prenoms[fiche.prenom] += 1
 
+    def lire(self, rang: int) -> tuple[str, Fiche]:
+        return _decoder(self._lignes[rang])
+
+    def __iter__(self) -> Iterator[tuple[str, Fiche]]:
+        return (_decoder(ligne) for ligne in self._lignes)
+
     @property
     def frequences(self) -> Frequences:
-        return Frequences(self._noms, self._prenoms, len(self.fiches))
+        return Frequences(self._noms, self._prenoms, len(self._lignes))
+
+    def figer(self) -> None:
+        """Sorts the keys (done by the first lookup after additions)."""
+        if not self._trie:
+            self._cles = array("Q", sorted(self._cles))
+            self._trie = True
+
+    def _rangs(self, cle: str) -> Iterator[int]:
+        self.figer()
+        debut = (hash(cle) & _MASQUE_CLE) << _BITS_RANG
+        fin = debut | ((1 << _BITS_RANG) - 1)
+        cles = self._cles
+        i = bisect_left(cles, debut)
+        while i < len(cles) and cles[i] <= fin:
+            yield cles[i] & ((1 << _BITS_RANG) - 1)
+            i += 1
 
     def trouver(self, fiche: Fiche) -> Iterator[tuple[str, Fiche]]:
         rangs: set[int] = set()
         for cle in cles_de_recherche(fiche):
-            rangs.update(self._cles.get(cle, ()))
+            rangs.update(self._rangs(cle))
         for rang in sorted(rangs):
-            yield self.refs[rang], self.fiches[rang]
+            yield self.lire(rang)
 
     def candidats(self, fiche: Fiche, p: Parametres = PARAMETRES) -> list[Candidat]:
         return classer_candidats(fiche, self.trouver(fiche), self.frequences, p)
@@ -597,34 +664,41 @@ class IndexMemoire:
 # ---------------------------------------------------------------------- estimation
 
 
-def estimer_m(
-    paires: Sequence[Sequence[Element]],
+def estimer(
+    vraies: Sequence[Sequence[Element]],
+    aleatoires: Sequence[Sequence[Element]],
     p: Parametres = PARAMETRES,
-    iterations: int = 20,
+    poids_a_priori: float = 200.0,
 ) -> Parametres:
-    """Expectation-maximisation of the ``m`` (and of the prior) over the comparison vectors of
-    blocked pairs, the ``u`` held fixed (they come from random pairs, where true matches are
-    negligible): the classic Fellegi-Sunter estimation, without labels."""
-    m = {c: dict(v) for c, v in p.m.items()}
-    a_priori = p.a_priori
-    for _ in range(iterations):
-        courant = Parametres(m=m, u=p.u, a_priori=a_priori)
-        sommes: dict[tuple[str, Niveau], float] = defaultdict(float)
-        presents: dict[str, float] = defaultdict(float)
-        total = 0.0
+    """``m`` from pairs known to be one youth (a labelled population), ``u`` from random pairs
+    of dossiers (where true matches are negligible): each level's share among the pairs where
+    the criterion is present, smoothed towards the current value as if it had been seen in
+    ``poids_a_priori`` pairs (a level never seen keeps a non-zero weight)."""
+
+    def parts(
+        paires: Sequence[Sequence[Element]], defaut: Mapping[str, Mapping[Niveau, float]]
+    ) -> dict[str, dict[Niveau, float]]:
+        comptes: dict[tuple[str, Niveau], int] = defaultdict(int)
+        presents: dict[str, int] = defaultdict(int)
         for paire in paires:
-            post = score(sum(courant.poids(e.critere, e.niveau) for e in paire), courant)
-            total += post
             for e in paire:
                 if e.niveau is not Niveau.ABSENT:
-                    sommes[e.critere, e.niveau] += post
-                    presents[e.critere] += post
-        m = {
+                    comptes[e.critere, e.niveau] += 1
+                    presents[e.critere] += 1
+        return {
             critere: {
-                niveau: max(sommes[critere, niveau] / (presents[critere] or 1e-12), 1e-4)
-                for niveau in niveaux
+                niveau: (comptes[critere, niveau] + poids_a_priori * valeur)
+                / (presents[critere] + poids_a_priori)
+                for niveau, valeur in niveaux.items()
             }
-            for critere, niveaux in m.items()
+            for critere, niveaux in defaut.items()
         }
-        a_priori = min(max(total / max(len(paires), 1), 1e-6), 0.5)
-    return Parametres(m=m, u=p.u, a_priori=p.a_priori)
+
+    return Parametres(
+        m=parts(vraies, p.m),
+        u=parts(aleatoires, p.u),
+        a_priori=p.a_priori,
+        frequence_nom=p.frequence_nom,
+        frequence_prenom=p.frequence_prenom,
+        lissage=p.lissage,
+    )

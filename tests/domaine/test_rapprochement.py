@@ -27,7 +27,7 @@ from domain.rapprochement import (
     cles_de_blocage,
     cles_de_recherche,
     comparer,
-    estimer_m,
+    estimer,
     formes_nom,
     mots_prenoms,
     niveau_naissance,
@@ -294,10 +294,15 @@ def test_le_blocage_retrouve_les_variantes(a: Fiche, variante: str) -> None:
     assert "vrai" in [ref for ref, _ in index.trouver(b)]
 
 
-def test_l_estimation_em_retrouve_des_m_plausibles() -> None:
-    """On pairs half true (exact), half false (different), EM gives m(EXACT) high."""
+def test_l_estimation_prend_m_des_vraies_paires_et_u_des_paires_au_hasard() -> None:
     vrai = [Element("nom", Niveau.EXACT, 0), Element("dateNaissance", Niveau.EXACT, 0)]
     faux = [Element("nom", Niveau.DIFFERENT, 0), Element("dateNaissance", Niveau.DIFFERENT, 0)]
-    estimes = estimer_m([vrai] * 50 + [faux] * 50)
-    assert estimes.m["nom"][Niveau.EXACT] > 0.9
-    assert estimes.m["dateNaissance"][Niveau.EXACT] > 0.9
+    estimes = estimer([vrai] * 10_000, [faux] * 10_000)
+    assert estimes.m["nom"][Niveau.EXACT] > 0.99
+    assert estimes.u["nom"][Niveau.DIFFERENT] > 0.99
+    # A level never seen keeps a weight (smoothed towards the shipped value), never zero.
+    assert (
+        0
+        < estimes.m["dateNaissance"][Niveau.UN_CHIFFRE]
+        < PARAMETRES.m["dateNaissance"][Niveau.UN_CHIFFRE]
+    )
