@@ -478,6 +478,8 @@ class Fabrique:
 
     def _evenements(self, p: Personne, maximum: int) -> list[dict[str, str]]:
         debut, jours = self._fenetre(p, 3)
+        if debut > self.reference:  # not 16 yet: no event to record (none in the future)
+            return []
         nombre = min(int(_TIRAGE_NOMBRE_EVENEMENTS(self.rng)), maximum)
         dates = sorted(debut + timedelta(days=self.rng.randrange(jours + 1)) for _ in range(nombre))
         return [{"type": _TIRAGE_EVENEMENTS(self.rng), "date": d.isoformat()} for d in dates]

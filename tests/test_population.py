@@ -19,7 +19,14 @@ import pytest
 from rapidfuzz.distance import Levenshtein
 
 from cotraitance.cli import main
-from cotraitance.population import NOMS_FICHIERS, PARTS_CAS, Cas, Parametres, generer
+from cotraitance.population import (
+    DATE_REFERENCE,
+    NOMS_FICHIERS,
+    PARTS_CAS,
+    Cas,
+    Parametres,
+    generer,
+)
 from domain import identite as regles
 from domain.affectation import DonneesAffectation, suggestions_refus
 from domain.noms import compact
@@ -475,3 +482,15 @@ def test_la_commande_refuse_un_parametre_hors_bornes_sans_rien_ecrire(
     assert main(["demo-data", str(sortie), "--missions-locales", "0"]) == 1
     assert "--missions-locales" in capsys.readouterr().err
     assert not sortie.exists()
+
+
+def test_aucune_date_d_un_dossier_n_est_apres_la_date_de_reference(
+    population: Population,
+) -> None:
+    """An event or a programme in the future would be rejected by `import dossiers`."""
+    limite = DATE_REFERENCE.isoformat()
+    for d in population.dossiers.values():
+        assert all(e["date"] <= limite for e in d["evenements"]), d["evenements"]
+        for dispositif in d["dispositifs"]:
+            assert (dispositif["dateEntree"] or "") <= limite
+            assert (dispositif["dateSortie"] or "") <= limite
