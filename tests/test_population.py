@@ -484,12 +484,12 @@ def test_la_commande_refuse_un_parametre_hors_bornes_sans_rien_ecrire(
     assert not sortie.exists()
 
 
-def test_aucune_date_d_un_dossier_n_est_apres_la_date_de_reference(
-    population: Population,
-) -> None:
-    """An event or a programme in the future would be rejected by `import dossiers`."""
+def test_aucune_date_d_un_dossier_n_est_apres_la_date_de_reference(tmp_path: Path) -> None:
+    """An event or a programme in the future would be rejected by `import dossiers` (seed 1
+    draws youths not yet 16, whose window of events is empty)."""
+    generer(tmp_path, Parametres(dossiers=30_000, affectations=10, graine=1))
     limite = DATE_REFERENCE.isoformat()
-    for d in population.dossiers.values():
+    for d in _lire(tmp_path / "dossiers.jsonl"):
         assert all(e["date"] <= limite for e in d["evenements"]), d["evenements"]
         for dispositif in d["dispositifs"]:
             assert (dispositif["dateEntree"] or "") <= limite
