@@ -487,7 +487,7 @@ def test_la_commande_refuse_un_parametre_hors_bornes_sans_rien_ecrire(
 def test_aucune_date_d_un_dossier_n_est_apres_la_date_de_reference(tmp_path: Path) -> None:
     """An event or a programme in the future would be rejected by `import dossiers` (seed 1
     draws youths not yet 16, whose window of events is empty)."""
-    generer(tmp_path, Parametres(dossiers=30_000, affectations=10, graine=1))
+    generer(tmp_path, Parametres(dossiers=30_000, affectations=1_000, graine=1))
     limite = DATE_REFERENCE.isoformat()
     for d in _lire(tmp_path / "dossiers.jsonl"):
         assert all(e["date"] <= limite for e in d["evenements"]), d["evenements"]
