@@ -23,12 +23,17 @@ Ends with one line of JSON. Medians where repeated; the baseline is measured in 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import json
 import os
 import platform
+import statistics
+import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -84,14 +89,125 @@ def en_memoire(repertoire: Path) -> dict[str, Any]:
 
 
 def sur_postgres(repertoire: Path, tailles: Tailles) -> dict[str, Any]:
-    return {}
+    """Phase 3 in a process of its own, so that its peak memory is its own."""
+    trace("PostgreSQL: import dossiers, raw insert_events, index, single lookups")
+    sortie = subprocess.run(
+        [
+            sys.executable,
+            __file__,
+            "--phase-postgres",
+            str(repertoire),
+            str(tailles.echantillon_sql),
+        ],
+        check=True,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    figures: dict[str, Any] = json.loads(sortie.stdout.strip().splitlines()[-1])
+    return figures
+
+
+def phase_postgres(repertoire: Path, echantillon: int) -> dict[str, Any]:
+    import psycopg
+    from eventsourcing.persistence import StoredEvent
+
+    from application.magasin.persistance import base_depuis_url
+    from application.service import Cotraitance
+    from cotraitance.cli import main as cotraitance
+    from cotraitance.racine import assembler, ports
+    from projections.rapprochement import IndexRapprochement
+
+    url = os.environ.get(
+        "COTRAITANCE_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
+    )
+    suffixe = uuid.uuid4().hex[:8]
+    bases = [base_depuis_url(f"{url}?schema=bench_rap_{n}_{suffixe}") for n in ("a", "b")]
+    try:
+        base, brute = bases
+        os.environ["COTRAITANCE_DATABASE_URL"] = base.url
+        with contextlib.redirect_stdout(io.StringIO()):
+            cotraitance(["import", "missions-locales", str(repertoire / "missions-locales.jsonl")])
+        app = Cotraitance(env=base.env, ports=ports(base))
+        avant = app.magasin.position()
+        debut = time.perf_counter()
+        with contextlib.redirect_stdout(io.StringIO()) as journal:
+            code = cotraitance(["import", "dossiers", str(repertoire / "dossiers.jsonl")])
+        chargement = time.perf_counter() - debut
+        if code not in (0, 2):  # 2: some rows rejected (counted below), the others loaded
+            raise RuntimeError(journal.getvalue()[-2000:])
+        rejetees = journal.getvalue().count("rejet ligne")
+        evenements = app.magasin.position() - avant
+        dossiers = sum(1 for _ in evaluation.lire(repertoire / "dossiers.jsonl"))
+        trace(f"  import dossiers: {dossiers} in {chargement:.1f} s, {evenements} events")
+
+        # The same stored events inserted raw, batch by batch, into an empty store.
+        autre = Cotraitance(env=brute.env, ports=ports(brute))
+        insertion = 0.0
+        lu = avant
+        while True:
+            page = app.recorder.select_notifications(lu + 1, 500)
+            if not page:
+                break
+            lot = [
+                StoredEvent(n.originator_id, n.originator_version, n.topic, n.state) for n in page
+            ]
+            t0 = time.perf_counter()
+            autre.recorder.insert_events(lot)
+            insertion += time.perf_counter() - t0
+            lu = page[-1].id
+        autre.close()
+        trace(f"  raw insert_events: {evenements / insertion:,.0f} events/s")
+
+        service = assembler(base, app)
+        debut = time.perf_counter()
+        service.runner.rattraper(noms=[IndexRapprochement.nom])
+        index_s = time.perf_counter() - debut
+        trace(f"  matching index built in {index_s:.1f} s")
+
+        def p50(lignes: list[dict[str, Any]]) -> float:
+            durees = []
+            for ligne in lignes[:echantillon]:
+                fiche = evaluation.fiche_de_ligne(ligne)
+                t0 = time.perf_counter()
+                app.ports.candidats(ligne["codeMissionLocale"], fiche)
+                durees.append((time.perf_counter() - t0) * 1000)
+            return round(statistics.median(durees), 2)
+
+        affectations = list(evaluation.lire(repertoire / "affectations.jsonl"))[:echantillon]
+        dossiers_echantillon = []
+        for i, ligne in enumerate(evaluation.lire(repertoire / "dossiers.jsonl")):
+            if i % max(1, dossiers // echantillon) == 0:
+                dossiers_echantillon.append(ligne)
+        figures = {
+            "load_rows_rejected": rejetees,
+            "load_dossiers_per_s": round(dossiers / chargement),
+            "load_events_per_s": round(evenements / chargement),
+            "raw_events_per_s": round(evenements / insertion),
+            "load_ratio_to_raw": round((evenements / chargement) / (evenements / insertion), 3),
+            "load_peak_rss_mb": round(evaluation.rss_max_mo(), 1),
+            "index_build_s": round(index_s, 1),
+            "single_match_ms_p50": p50(affectations),
+            "duplicate_check_ms_p50": p50(dossiers_echantillon),
+        }
+        service.fermer_connexions()
+        app.close()
+        return figures
+    finally:
+        for b in bases:
+            with psycopg.connect(b.conninfo(), autocommit=True) as conn:
+                conn.execute(f'DROP SCHEMA IF EXISTS "{b.postgres_schema}" CASCADE')
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--quick", action="store_true", help="30,000 dossiers, 1,000 affectations")
     parser.add_argument("--sans-postgres", action="store_true", help="skip phase 3")
+    parser.add_argument("--phase-postgres", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.phase_postgres:
+        repertoire, echantillon = args.phase_postgres
+        print(json.dumps(phase_postgres(Path(repertoire), int(echantillon))))
+        return 0
     tailles = RAPIDE if args.quick else COMPLET
     with tempfile.TemporaryDirectory(prefix="cotraitance-matching-") as dossier:
         repertoire = Path(dossier)
@@ -133,6 +249,7 @@ def main() -> int:
         "raw_events_per_s": sql.get("raw_events_per_s"),
         "load_ratio_to_raw": sql.get("load_ratio_to_raw"),
         "load_peak_rss_mb": sql.get("load_peak_rss_mb"),
+        "load_rows_rejected": sql.get("load_rows_rejected"),
         "index_build_s_sql": sql.get("index_build_s"),
     }
     lignes = [

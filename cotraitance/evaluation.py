@@ -90,6 +90,12 @@ def rss_mo() -> float:
     return pic / (1024 * 1024) if sys.platform == "darwin" else pic / 1024
 
 
+def rss_max_mo() -> float:
+    """This process's peak resident memory."""
+    pic = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return pic / (1024 * 1024) if sys.platform == "darwin" else pic / 1024
+
+
 @dataclass
 class Population:
     index: dict[str, IndexMemoire]
