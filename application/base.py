@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from typing import Any, TypeVar
 from uuid import UUID
@@ -13,6 +14,7 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, JSONTranscoder, Mapper
+from eventsourcing.utils import get_topic
 
 from application.commandes.base import Commande, Monde
 from application.contexte import Contexte, Resultat
@@ -22,7 +24,8 @@ from application.magasin.chiffrement import Coffre, MapperEffacable
 from application.magasin.persistance import creation_exclusive
 from application.magasin.transcodage import enregistrer_transcodages
 from application.ports import Ports
-from domain.acces import exiger
+from domain.acces import Capacite, exiger
+from domain.dossier import Dossier
 from domain.erreurs import CleIdempotenceReutilisee, ConflitVersion
 from domain.idempotence import CleIdempotence
 from domain.mission_locale import MissionLocale
@@ -129,6 +132,30 @@ class ApplicationBase(Application[UUID]):
     def mission_locale(self, code: str) -> MissionLocale | None:
         agregat = self._lire(MissionLocale.create_id(code))
         return agregat if isinstance(agregat, MissionLocale) else None
+
+    def missions_locales(self) -> list[MissionLocale]:
+        """Every ML the store knows, by code (a scan of the log: for commands, not requests)."""
+        ids = self.magasin.originaires(get_topic(MissionLocale.Creee))
+        connues = [ml for ml in map(self._lire, ids) if isinstance(ml, MissionLocale)]
+        return sorted(connues, key=lambda ml: ml.code)
+
+    # ------------------------------------------------------------------ bulk loads
+
+    def enregistrer_en_lot(self, ctx: Contexte, agregats: Sequence[Aggregate]) -> None:
+        """Many new aggregates in one atomic save, with R21 metadata (a bulk load): the keys
+        of their personal data made together first, removed if the save fails. Safe to call
+        from several threads (a load saving one batch while it prepares the next)."""
+        exiger(ctx.acteur, Capacite.REFERENTIEL)
+        faites = self.coffre.creer_cles([a.id for a in agregats if isinstance(a, Dossier)])
+        try:
+            self._sauver(ctx, agregats)
+        except BaseException:
+            # Only the keys of dossiers still absent: a dossier another load saved meanwhile
+            # (the conflict that failed this save) was encrypted with the key found here.
+            with suppress(Exception):
+                for sujet in set(faites) - self.magasin.existants(faites):
+                    self.coffre.detruire(sujet)
+            raise
 
     # ------------------------------------------------------------------ machinery
 

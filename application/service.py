@@ -32,7 +32,9 @@ from application.commandes import (
     TransfererDonnees,
 )
 from application.contexte import Contexte, Resultat
+from application.reprise import DossierRepris, Repris, reprendre
 from domain.affectation import DonneesAffectation
+from domain.erreurs import ErreurMetier
 from domain.valeurs import (
     Conseiller,
     Dispositif,
@@ -59,6 +61,12 @@ class Cotraitance(ApplicationBase):
 
     def recevoir_affectation(self, ctx: Contexte, donnees: DonneesAffectation) -> Resultat:
         return self.executer(ctx, RecevoirAffectation(donnees))
+
+    def reprendre_dossiers(
+        self, ctx: Contexte, lot: Sequence[DossierRepris]
+    ) -> list[Repris | ErreurMetier]:
+        """DESIGN §4 "existing dossiers": a batch in one save, idempotent (see ``reprise``)."""
+        return reprendre(self, ctx, lot)
 
     def decider_affectation(
         self, ctx: Contexte, affectation_id: UUID, accepter: bool, motif: MotifRefus | None

@@ -9,8 +9,10 @@ import json
 import os
 import socket
 import sys
+import time
 from collections import Counter
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 from urllib.parse import quote
 
@@ -19,7 +21,10 @@ from application.contexte import systeme
 from application.magasin.persistance import base_depuis_url
 from cotraitance.demo import CONSEILLERS, charger_demo
 from cotraitance.demo import ML as DEMO_ML
+from cotraitance.imports import EXIT_LIGNES_REJETEES, dude_recuperer, importer_affectations
+from cotraitance.population import DATE_REFERENCE, Parametres, ParametresInvalides, generer
 from cotraitance.racine import Service, construire, processeurs, reglages_api, secret_dev
+from cotraitance.reprise import LOT_DOSSIERS, importer_dossiers
 from cotraitance.settings import ConfigurationInvalide, Settings
 from domain.erreurs import ErreurMetier
 from domain.valeurs import Role
@@ -28,7 +33,6 @@ from integrations.dude.simulateur import Fautes, Simulateur, SimulateurEnFond
 from integrations.referentiel.lignes import LigneRejetee
 from integrations.referentiel.missions_locales import lire_missions_locales
 
-EXIT_LIGNES_REJETEES = 2
 ISSUES = {"creee": "créée", "modifiee": "modifiée", "inchangee": "inchangée"}
 
 
@@ -43,12 +47,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not hasattr(args, "action"):
         parser.print_help()
         return 1
-    if args.action in (token, dude_simulateur):
+    if args.action in (token, dude_simulateur, demo_data, evaluate_matching):
         return int(args.action(settings, args))
     if not _base_annoncee(settings, existante=args.action is not serve and not args.cree_base):
         return 1
     if args.action is serve:
         return int(serve(settings, args))
+    args.settings = settings
     service = construire(settings)
     try:
         return int(args.action(service, args))
@@ -102,6 +107,72 @@ def _parser() -> argparse.ArgumentParser:
     ml = imports.add_parser("missions-locales", help="Missions Locales : zone et conseillers")
     ml.add_argument("file", type=Path, help="fichier JSON Lines (une Mission Locale par ligne)")
     ml.set_defaults(action=importer_missions_locales, cree_base=True)
+    sorties = (
+        "code de sortie : 0 si aucune ligne n'est rejetée, 2 si des lignes le sont (les bonnes "
+        "passent quand même), 1 si la commande n'a pas pu aller au bout"
+    )
+    affectations = imports.add_parser(
+        "affectations",
+        help="affectations reçues du DUDE (JSON Lines ou CSV ; R1 : un doublon n'enregistre rien)",
+        description=f"Enregistre les affectations d'un fichier (DESIGN §4). {sorties}.",
+    )
+    affectations.add_argument("file", type=Path, help="fichier .jsonl ou .csv (séparateur ;)")
+    affectations.add_argument(
+        "--format", choices=["jsonl", "csv"], help="par défaut : d'après l'extension du fichier"
+    )
+    affectations.set_defaults(action=importer_affectations)
+    dossiers = imports.add_parser(
+        "dossiers",
+        help="dossiers existants d'une Mission Locale (reprise ; recharger n'enregistre rien)",
+        description=f"Charge les dossiers existants par lots (DESIGN §4). {sorties}.",
+        formatter_class=defauts,
+    )
+    dossiers.add_argument("file", type=Path, help="fichier JSON Lines (un dossier par ligne)")
+    dossiers.add_argument(
+        "--lot", type=int, default=LOT_DOSSIERS, help="dossiers enregistrés ensemble"
+    )
+    dossiers.set_defaults(action=importer_dossiers)
+
+    demo = commandes.add_parser(
+        "demo-data",
+        help="écrire une population synthétique étiquetée (Missions Locales, dossiers, "
+        "affectations et la vérité du rapprochement)",
+        formatter_class=defauts,
+    )
+    demo.add_argument("dir", type=Path, help="dossier où écrire les fichiers JSON Lines")
+    demo.add_argument("--dossiers", type=int, default=10_000, help="dossiers existants")
+    demo.add_argument("--affectations", type=int, default=1_000, help="affectations du DUDE")
+    demo.add_argument(
+        "--missions-locales",
+        type=int,
+        default=None,
+        help="nombre de Missions Locales (par défaut : une pour 50 000 dossiers)",
+    )
+    demo.add_argument("--seed", type=int, default=0, help="graine : même graine, mêmes fichiers")
+    demo.add_argument(
+        "--date-reference",
+        type=date.fromisoformat,
+        default=DATE_REFERENCE,
+        help="les affectations sont datées des 90 jours qui la précèdent",
+    )
+    demo.set_defaults(action=demo_data)
+
+    evaluation = commandes.add_parser(
+        "evaluate-matching",
+        help="mesurer le rapprochement sur une population étiquetée (demo-data)",
+        description="Rapproche chaque affectation des dossiers de sa Mission Locale avec le "
+        "moteur du service et compare à la vérité : taux de faux rapprochements automatiques, "
+        "de doublons créés, d'examens humains, rappel du blocage ; et la référence (date de "
+        "naissance exacte + Jaro-Winkler moyen des noms). Aucune base n'est utilisée.",
+    )
+    evaluation.add_argument("dir", type=Path, help="dossier écrit par cotraitance demo-data")
+    evaluation.add_argument(
+        "--estimer",
+        action="store_true",
+        help="ré-estimer aussi les m par EM sur les paires bloquées, et les afficher",
+    )
+    evaluation.add_argument("--json", action="store_true", help="une ligne JSON à la fin")
+    evaluation.set_defaults(action=evaluate_matching)
 
     noms = [p.nom for p in processeurs()]
     projections = commandes.add_parser("projections", help="modèles de lecture").add_subparsers(
@@ -126,6 +197,17 @@ def _parser() -> argparse.ArgumentParser:
     envoi.add_argument("--fichier", type=Path, help="déposer en JSON Lines au lieu d'envoyer")
     envoi.add_argument("--duree", type=float, default=300.0, help="durée maximale (secondes)")
     envoi.set_defaults(action=dude_envoyer)
+    pull = dude.add_parser(
+        "pull",
+        help="récupérer les affectations du DUDE (COTRAITANCE_DUDE_AFFECTATIONS_URL)",
+        description="Récupère page à page les affectations de chaque Mission Locale connue "
+        "et les enregistre comme import affectations. Code de sortie : 0 sans rejet, 2 si des "
+        "enregistrements sont rejetés, 1 si le DUDE n'a pas pu être lu jusqu'au bout.",
+        formatter_class=defauts,
+    )
+    pull.add_argument("--ml", help="une seule Mission Locale (toutes celles connues sinon)")
+    pull.add_argument("--limite", type=int, default=500, help="affectations par page")
+    pull.set_defaults(action=dude_recuperer)
     simu = dude.add_parser("simulator", help="un simulateur du DUDE", formatter_class=defauts)
     simu.add_argument("--host", default="127.0.0.1", help="adresse d'écoute")
     simu.add_argument("--port", type=int, default=8100, help="port d'écoute")
@@ -133,6 +215,11 @@ def _parser() -> argparse.ArgumentParser:
     simu.add_argument("--taux-5xx", type=float, default=0.0, help="part de réponses 503")
     simu.add_argument(
         "--taux-timeout", type=float, default=0.0, help="part de réponses trop tardives"
+    )
+    simu.add_argument(
+        "--affectations",
+        type=Path,
+        help="affectations servies à dude pull (JSON Lines ; POST /affectations en ajoute)",
     )
     simu.add_argument(
         "--rejeter",
@@ -167,7 +254,8 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
         if url_dude:
             print(f"simulateur du DUDE : {url_dude} (dossiers reçus : {url_dude}/dossiers/<id PE>)")
         if args.demo:
-            charge = charger_demo(service.app, service.app.horloge.aujourdhui())
+            aujourdhui = service.app.horloge.aujourdhui()
+            charge = charger_demo(service.app, aujourdhui, service.runner.rattraper)
             print("données de démonstration " + ("chargées" if charge else "déjà présentes"))
         url = f"http://{args.host}:{args.port}/graphql"
         print(f"API GraphQL Cotraitance : {url}")
@@ -261,6 +349,96 @@ def importer_missions_locales(service: Service, args: argparse.Namespace) -> int
     return EXIT_LIGNES_REJETEES if rejets else 0
 
 
+def demo_data(settings: Settings, args: argparse.Namespace) -> int:
+    """Writes the labelled population; no database involved."""
+    parametres = Parametres(
+        dossiers=args.dossiers,
+        affectations=args.affectations,
+        missions_locales=args.missions_locales,
+        graine=args.seed,
+        date_reference=args.date_reference,
+    )
+    debut = time.monotonic()
+
+    def progression(quoi: str, fait: int, total: int) -> None:
+        print(f"{quoi} : {fait} / {total}", file=sys.stderr, flush=True)
+
+    try:
+        bilan = generer(args.dir, parametres, progression)
+    except ParametresInvalides as exc:
+        print(f"paramètre invalide : {exc}", file=sys.stderr)
+        return 1
+    print(
+        f"{bilan.missions_locales} Mission(s) Locale(s), {bilan.dossiers} dossier(s) (dont "
+        f"{bilan.doublons} doublon(s) et {bilan.paires_de_jumeaux} jumeau(x)), "
+        f"{bilan.affectations} affectation(s) (dont {bilan.personnes_nouvelles} personne(s) "
+        f"sans dossier) écrits dans {args.dir} en {time.monotonic() - debut:.1f} s"
+    )
+    for cas, nombre in bilan.par_cas.items():
+        print(f"  {cas:<26}{nombre:>9}")
+    return 0
+
+
+def evaluate_matching(settings: Settings, args: argparse.Namespace) -> int:
+    """The engine against the truth of a labelled population; no database involved."""
+    from cotraitance import evaluation
+    from domain.rapprochement import PARAMETRES
+
+    manquants = [
+        f for f in ("dossiers.jsonl", "affectations.jsonl", "verite.jsonl")
+        if not (args.dir / f).is_file()
+    ]  # fmt: skip
+    if manquants:
+        print(
+            f"{args.dir} : fichier(s) manquant(s) {', '.join(manquants)} "
+            "(écrivez-les avec cotraitance demo-data DIR)",
+            file=sys.stderr,
+        )
+        return 1
+    population = evaluation.charger(
+        args.dir, lambda n: print(f"dossiers indexés : {n}", file=sys.stderr, flush=True)
+    )
+    moteur = evaluation.resume(evaluation.evaluer(population))
+    reference = evaluation.resume(evaluation.evaluer_reference(population))
+    print(
+        f"{population.dossiers} dossier(s) indexé(s) en {population.index_s:.1f} s "
+        f"(index : {population.index_rss_mo:.0f} Mo), {len(population.affectations)} "
+        f"affectation(s), {population.rejetees} ligne(s) illisible(s)"
+    )
+    libelles = {
+        "false_auto_match_rate": "faux rapprochements automatiques",
+        "duplicates_created_rate": "doublons créés (jeunes connus classés DE non connus)",
+        "review_rate": "affectations à examiner",
+        "blocking_recall": "rappel du blocage (dossier du jeune parmi les bloqués)",
+        "auto_match_rate": "rapprochements automatiques justes",
+        "candidate_recall": "dossier du jeune parmi les candidats montrés",
+    }
+    print(f"{'':<56}{'moteur':>10}{'référence':>12}")
+    for cle, libelle in libelles.items():
+        print(f"{libelle:<56}{moteur[cle]:>10.2%}{reference[cle]:>12.2%}")
+    print(
+        f"{'durée du rapprochement (s)':<56}{moteur['seconds']:>10.2f}{reference['seconds']:>12.2f}"
+    )
+    print(
+        f"{'par affectation, médiane (ms)':<56}{moteur['per_match_ms_p50']:>10.2f}"
+        f"{reference['per_match_ms_p50']:>12.2f}"
+    )
+    if args.estimer:
+        estimes = evaluation.estimer(population)
+        print("paramètres mesurés sur la population (m : vraies paires, u : paires au hasard)")
+        print("et ceux du moteur entre parenthèses :")
+        for critere, niveaux in estimes.m.items():
+            valeurs = ", ".join(
+                f"{n.value} m {m:.3g} ({PARAMETRES.m[critere][n]:.3g}) "
+                f"u {estimes.u[critere][n]:.3g} ({PARAMETRES.u[critere][n]:.3g})"
+                for n, m in niveaux.items()
+            )
+            print(f"  {critere} : {valeurs}")
+    if args.json:
+        print(json.dumps({"engine": moteur, "baseline": reference}))
+    return 0
+
+
 def projections_status(service: Service, args: argparse.Namespace) -> int:
     print(f"{'processeur':<28}{'position':>10}{'retard':>10}  état")
     for etat in service.runner.etats():
@@ -309,8 +487,15 @@ def dude_simulateur(settings: Settings, args: argparse.Namespace) -> int:
         taux_timeout=args.taux_timeout,
         rejets=rejets,
     )
+    simulateur = Simulateur(fautes)
+    if args.affectations:
+        if not args.affectations.is_file():
+            print(f"fichier introuvable : {args.affectations}", file=sys.stderr)
+            return 1
+        servies = simulateur.charger_affectations(args.affectations)
+        print(f"{servies} affectation(s) servie(s) à http://{args.host}:{args.port}/affectations")
     print(f"simulateur du DUDE : http://{args.host}:{args.port}/flux")
-    uvicorn.run(Simulateur(fautes).application(), host=args.host, port=args.port)
+    uvicorn.run(simulateur.application(), host=args.host, port=args.port)
     return 0
 
 

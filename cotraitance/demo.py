@@ -69,7 +69,7 @@ CONNUS = [
 
 
 def charger_demo(
-    app: Cotraitance, aujourdhui: date, rattraper: Callable[[], None] = lambda: None
+    app: Cotraitance, aujourdhui: date, rattraper: Callable[[], object] = lambda: None
 ) -> bool:
     """Loads the data set once; returns False when it was already there. ``rattraper`` brings
     the read models up to date (the matching index) before affectations are accepted."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 from api.reglages import ConfigurationInvalide, ReglagesApi, ReglagesAuth
 from application.magasin.persistance import base_depuis_url
@@ -23,6 +24,9 @@ class Settings:
     oidc_issuer: str | None = None
     oidc_audience: str | None = None
     dude_url: str | None = None
+    dude_affectations_url: str | None = None
+    """Where ``dude pull`` reads the affectations; by default beside ``dude_url`` (its
+    ``/flux`` replaced by ``/affectations``)."""
     dude_bail_s: int = 60
     """How long a flow claimed by a sender is its own (then another may send it again)."""
     dude_delai_s: int = 10
@@ -41,6 +45,12 @@ class Settings:
     def est_prod(self) -> bool:
         return self.env == "prod"
 
+    @property
+    def url_affectations(self) -> str | None:
+        if self.dude_affectations_url or not self.dude_url:
+            return self.dude_affectations_url
+        return _a_cote_des_flux(self.dude_url)
+
     @classmethod
     def depuis_env(cls, environ: Mapping[str, str]) -> Settings:
         env = environ.get("COTRAITANCE_ENV", "dev")
@@ -55,6 +65,7 @@ class Settings:
             oidc_issuer=environ.get("COTRAITANCE_OIDC_ISSUER") or None,
             oidc_audience=environ.get("COTRAITANCE_OIDC_AUDIENCE") or None,
             dude_url=environ.get("COTRAITANCE_DUDE_URL") or None,
+            dude_affectations_url=environ.get("COTRAITANCE_DUDE_AFFECTATIONS_URL") or None,
             dude_envoi=_booleen(environ, "COTRAITANCE_DUDE_ENVOI", True),
             dude_bail_s=_entier(environ, "COTRAITANCE_DUDE_BAIL", 60),
             dude_delai_s=_entier(environ, "COTRAITANCE_DUDE_DELAI", 10),
@@ -102,6 +113,14 @@ class Settings:
         """Production refuses to start with anything meant for development."""
         if self.est_prod:
             self.api(self.jwt_secret).verifier()
+
+
+def _a_cote_des_flux(url_flux: str) -> str:
+    """The DUDE's affectations beside its flows: ``http://h/dude/flux`` →
+    ``http://h/dude/affectations``."""
+    parts = urlsplit(url_flux)
+    chemin = parts.path.rstrip("/").removesuffix("/flux")
+    return urlunsplit((parts.scheme, parts.netloc, f"{chemin}/affectations", "", ""))
 
 
 def _entier(environ: Mapping[str, str], nom: str, defaut: int) -> int:

@@ -118,23 +118,29 @@ class Dossier(Aggregate, DeMissionLocale):
         dispositifs: Sequence[Dispositif] = (),
         id_externe: str | None = None,
         justifie: bool = False,
+        dossier_id: UUID | None = None,
     ) -> Dossier:
         """A new dossier: identity checked (by its value object, and its birth date here),
-        PE identifier normalised; every fault reported at once."""
+        PE identifier normalised; every fault reported at once. ``dossier_id``: a
+        deterministic id (a bulk load made idempotent), else a new one."""
         normalise: list[str | None] = []
         regles_des_champs.rassembler(
             lambda: identite.verifier_naissance(aujourdhui, regles),
             lambda: normalise.append(regles_des_champs.identifiant_pe(identifiant_pe)),
         )
-        return cls(
-            code_ml=code_ml,
-            identite=identite,
-            identifiant_pe=normalise[0],
-            marqueur=marqueur,
-            dispositifs=list(dispositifs),
-            id_externe=id_externe,
-            justifie=justifie,
-        )
+        champs: dict[str, Any] = {
+            "code_ml": code_ml,
+            "identite": identite,
+            "identifiant_pe": normalise[0],
+            "marqueur": marqueur,
+            "dispositifs": list(dispositifs),
+            "id_externe": id_externe,
+            "justifie": justifie,
+        }
+        if dossier_id is None:
+            return cls(**champs)
+        # The library's way to create an aggregate with a given id and its created event.
+        return cls._create(cls.Cree, id=dossier_id, **champs)
 
     # ------------------------------------------------------------------ queries
 

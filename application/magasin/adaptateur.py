@@ -54,12 +54,14 @@ class MagasinEvenements:
     def executer(
         self, sql: str, params: Sequence[Any] = (), commit: bool = False
     ) -> list[tuple[Any, ...]]:
-        """One statement in its own transaction; SQL written with ``%s`` placeholders."""
+        """One statement in its own transaction; SQL written with ``%s`` placeholders. Rows
+        are returned for a SELECT and for a statement ``… RETURNING``."""
         if not self.est_postgres:
             sql = sql.replace("%s", "?")
         with self._datastore.transaction(commit=commit) as cur:
             cur.execute(sql, tuple(params))
-            if not sql.lstrip().upper().startswith("SELECT"):
+            lit = sql.lstrip().upper().startswith("SELECT") or " RETURNING " in sql.upper()
+            if not lit:
                 return []
             return [
                 tuple(ligne.values()) if isinstance(ligne, dict) else tuple(ligne)
@@ -81,6 +83,32 @@ class MagasinEvenements:
         sql = f"SELECT {colonnes} FROM {table} WHERE originator_id IN ({marques})"
         lignes = self._lire(sql, [i.hex for i in ids])
         return [StoredEvent(UUID(r[0]), r[1], r[2], r[3]) for r in lignes]
+
+    def existants(self, ids: Sequence[UUID]) -> set[UUID]:
+        """Those of ``ids`` that are aggregates already recorded, in one query per 500."""
+        table = self._recorder.events_table_name
+        trouves: set[UUID] = set()
+        for debut in range(0, len(ids), 500):
+            morceau = list(ids[debut : debut + 500])
+            if self.est_postgres:
+                sql = f'SELECT originator_id FROM "{self._datastore.schema}"."{table}" '
+                sql += "WHERE originator_id = ANY(%s) AND originator_version = 1"
+                trouves.update(r[0] for r in self._lire(sql, [morceau]))
+            else:
+                marques = ", ".join("?" * len(morceau))
+                sql = f"SELECT originator_id FROM {table} WHERE originator_id IN ({marques}) "
+                sql += "AND originator_version = 1"
+                trouves.update(UUID(r[0]) for r in self._lire(sql, [i.hex for i in morceau]))
+        return trouves
+
+    def originaires(self, topic: str) -> list[UUID]:
+        """The aggregates that recorded an event of that topic (a scan: for rare commands)."""
+        table = self._recorder.events_table_name
+        if self.est_postgres:
+            sql = f'SELECT DISTINCT originator_id FROM "{self._datastore.schema}"."{table}" '
+            return [r[0] for r in self._lire(sql + "WHERE topic = %s", [topic])]
+        sql = f"SELECT DISTINCT originator_id FROM {table} WHERE topic = ?"
+        return [UUID(r[0]) for r in self._lire(sql, [topic])]
 
     def _lire(self, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
         with self._datastore.transaction(commit=False) as cur:

@@ -84,6 +84,30 @@ class Coffre:
             self._retenir(sujet, cle)
         return cle
 
+    def creer_cles(self, sujets: Sequence[UUID]) -> list[UUID]:
+        """Keys for many new subjects at once (a bulk load): one statement per 500 instead of
+        three round trips each. Returns the subjects whose key this call made (a key another
+        writer made meanwhile is used, never claimed)."""
+        self.precharger(sujets)
+        manquants = [s for s in dict.fromkeys(sujets) if s not in self._cache]
+        faites: list[UUID] = []
+        for debut in range(0, len(manquants), 500):
+            morceau = {
+                str(s): AESGCM.generate_key(bit_length=256) for s in manquants[debut : debut + 500]
+            }
+            valeurs = ", ".join(["(%s, %s)"] * len(morceau))
+            lignes = self.magasin.executer(
+                f"INSERT INTO {self._table} (sujet, cle) VALUES {valeurs} "
+                "ON CONFLICT DO NOTHING RETURNING sujet",
+                [v for paire in morceau.items() for v in paire],
+                commit=True,
+            )
+            for (sujet,) in lignes:
+                self._retenir(UUID(sujet), morceau[sujet])
+                faites.append(UUID(sujet))
+        self.precharger(s for s in manquants if s not in self._cache)  # made meanwhile
+        return faites
+
     @contextmanager
     def retirees_en_cas_d_echec(self) -> Iterator[None]:
         """Keys made for a save that then fails are removed: no key without its dossier."""

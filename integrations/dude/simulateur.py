@@ -9,8 +9,10 @@ import asyncio
 import json
 import random
 import threading
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import uvicorn
@@ -118,6 +120,48 @@ class Simulateur:
                 "fautes": asdict(self.fautes),
             }
 
+    # ------------------------------------------------------------------ affectations (intake)
+
+    def ajouter_affectations(self, enregistrements: list[Any]) -> int:
+        """Served as they are, malformed ones included (what the intake must reject)."""
+        with self._verrou:
+            self.affectations.extend(enregistrements)
+        return len(enregistrements)
+
+    def charger_affectations(self, chemin: Path) -> int:
+        """A JSON Lines file of affectations (DESIGN §4); a line that is not JSON is skipped."""
+        lus = []
+        with chemin.open(encoding="utf-8-sig") as fichier:
+            for texte in fichier:
+                try:
+                    lus.append(json.loads(texte))
+                except ValueError:
+                    continue
+        return self.ajouter_affectations(lus)
+
+    def page_affectations(self, params: Mapping[str, str]) -> dict[str, Any]:
+        """``codeMissionLocale``, ``limite`` (1 to 1000, default 100), ``apres`` (the previous
+        page's ``suivant``): records in the order they were added; the cursor is the position
+        of a page's last record, so that records added later come in later pages."""
+        code = params.get("codeMissionLocale")
+        try:
+            limite = int(params.get("limite", "100"))
+            apres = int(params.get("apres", "-1"))
+        except ValueError:
+            raise ValueError("limite et apres sont des entiers.") from None
+        if not 1 <= limite <= 1000 or apres < -1:
+            raise ValueError("limite va de 1 à 1000, apres est un curseur rendu par le DUDE.")
+        with self._verrou:
+            rangs = [
+                r
+                for r in range(apres + 1, len(self.affectations))
+                if code is None or _code_ml(self.affectations[r]) == code
+            ]
+            page = rangs[:limite]
+            enregistrements = [self.affectations[r] for r in page]
+        suivant = str(page[-1]) if len(rangs) > limite else None
+        return {"affectations": enregistrements, "suivant": suivant}
+
     def dossier(self, identifiant_pe: str) -> dict[str, Any]:
         with self._verrou:
             cles = list(self.dossiers.get(identifiant_pe, []))
@@ -147,9 +191,17 @@ class Simulateur:
 
         async def affectations(request: Request) -> Response:
             if request.method == "POST":
-                corps = json.loads(await request.body())
-                self.affectations = list(corps if isinstance(corps, list) else [])
-            return JSONResponse({"affectations": self.affectations})
+                try:
+                    corps = json.loads(await request.body())
+                except ValueError:
+                    return _erreur(400, "JSON_INVALIDE", "Le corps n'est pas du JSON.")
+                ajoutees = self.ajouter_affectations(corps if isinstance(corps, list) else [corps])
+                return JSONResponse({"ajoutees": ajoutees})
+            try:
+                page = self.page_affectations(request.query_params)
+            except ValueError as exc:
+                return _erreur(400, "PARAMETRE_INVALIDE", str(exc))
+            return JSONResponse(page)
 
         return Starlette(
             routes=[
@@ -161,6 +213,10 @@ class Simulateur:
                 Route("/affectations", affectations, methods=["GET", "POST"]),
             ]
         )
+
+
+def _code_ml(enregistrement: Any) -> Any:
+    return enregistrement.get("codeMissionLocale") if isinstance(enregistrement, dict) else None
 
 
 def _erreur(statut: int, code: str, message: str) -> Response:

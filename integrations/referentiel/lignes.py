@@ -1,46 +1,134 @@
-"""Reading JSON Lines where a bad row is reported with its line number and the good ones go on."""
+"""Reading line-based files (JSON Lines, CSV) where a bad row is reported with its line number and
+the good ones go on: one encoding per file (UTF-8, or Latin-1 as older exports come), a UTF-8
+BOM and CRLF line ends tolerated, and a bound on a line's size, checked without reading an
+overlong line whole into memory."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
+
+BOM = b"\xef\xbb\xbf"
+TAILLE_MAX_DEFAUT = 1_000_000
+MORCEAU = 64 * 1024
+Progression = Callable[[int], object]
+"""Told the number of bytes each line took, as the file is read (a progress bar)."""
 
 
 @dataclass(frozen=True)
 class LigneRejetee:
     ligne: int
     raison: str
+    lieu: str | None = None
+    """Where the row was, when it is not a file's line (``page 2, enregistrement 5``)."""
+
+    @property
+    def ou(self) -> str:
+        return self.lieu or f"ligne {self.ligne}"
 
 
 class LigneInvalide(ValueError):
     """A row's content does not fit the format; the message is the reason shown to the user."""
 
 
-def lire_jsonl(chemin: Path) -> Iterator[tuple[int, dict[str, Any]] | LigneRejetee]:
-    with chemin.open("rb") as fichier:
-        for numero, brut in enumerate(fichier, start=1):
-            texte = _decoder(brut).strip()
-            if not texte:
-                continue
-            try:
-                objet = json.loads(texte)
-            except json.JSONDecodeError as exc:
-                yield LigneRejetee(numero, f"JSON invalide ({exc.msg}, colonne {exc.colno})")
-                continue
-            if not isinstance(objet, dict):
-                yield LigneRejetee(numero, "un objet JSON est attendu")
-                continue
-            yield numero, objet
+class Encodage:
+    """The file's encoding, decided by its first line that is not plain ASCII: UTF-8 if that
+    line is valid UTF-8, else Latin-1. A later line in the other encoding is rejected: decoding
+    it anyway would store mangled names (``BÃ©ranger``) for ever."""
 
+    def __init__(self) -> None:
+        self.nom: str | None = None
 
-def _decoder(brut: bytes) -> str:
-    try:
-        return brut.decode("utf-8-sig")
-    except UnicodeDecodeError:
+    def decoder(self, brut: bytes) -> str:
+        if brut.isascii():
+            return brut.decode("ascii")
+        en_utf8 = _utf8(brut)
+        if self.nom is None:
+            self.nom = "utf-8" if en_utf8 is not None else "latin-1"
+        if self.nom == "utf-8":
+            if en_utf8 is None:
+                raise LigneInvalide(
+                    "encodage invalide : la ligne n'est pas en UTF-8 comme le reste du fichier"
+                )
+            return en_utf8
+        if en_utf8 is not None:
+            raise LigneInvalide(
+                "encodage invalide : la ligne est en UTF-8 alors que le fichier est en Latin-1"
+            )
         return brut.decode("latin-1")
+
+
+def _utf8(brut: bytes) -> str | None:
+    try:
+        return brut.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def lire_lignes(
+    chemin: Path, taille_max: int = TAILLE_MAX_DEFAUT, progression: Progression | None = None
+) -> Iterator[tuple[int, str] | LigneRejetee]:
+    """Each non-blank line's number and text (without its line end), or its rejection."""
+    encodage = Encodage()
+    with chemin.open("rb") as fichier:
+        for numero, brut in _lignes_brutes(fichier, taille_max, progression):
+            if brut is None:
+                yield LigneRejetee(numero, f"ligne trop longue (plus de {taille_max} octets)")
+                continue
+            if numero == 1 and brut.startswith(BOM):
+                brut = brut[len(BOM) :]
+            try:
+                texte = encodage.decoder(brut.rstrip(b"\r\n"))
+            except LigneInvalide as exc:
+                yield LigneRejetee(numero, str(exc))
+                continue
+            if texte.strip():
+                yield numero, texte
+
+
+def _lignes_brutes(
+    fichier: BinaryIO, taille_max: int, progression: Progression | None
+) -> Iterator[tuple[int, bytes | None]]:
+    """Lines as bytes; ``None`` for a line over ``taille_max`` (skipped by chunks)."""
+    numero = 0
+    while True:
+        brut = fichier.readline(taille_max + 2)  # room for CRLF
+        if not brut:
+            return
+        numero += 1
+        lus = len(brut)
+        trop_longue = len(brut.rstrip(b"\r\n")) > taille_max
+        if trop_longue:
+            while not brut.endswith(b"\n"):
+                brut = fichier.readline(MORCEAU)
+                if not brut:
+                    break
+                lus += len(brut)
+        if progression is not None:
+            progression(lus)
+        yield numero, None if trop_longue else brut
+
+
+def lire_jsonl(
+    chemin: Path, taille_max: int = TAILLE_MAX_DEFAUT, progression: Progression | None = None
+) -> Iterator[tuple[int, dict[str, Any]] | LigneRejetee]:
+    for lu in lire_lignes(chemin, taille_max, progression):
+        if isinstance(lu, LigneRejetee):
+            yield lu
+            continue
+        numero, texte = lu
+        try:
+            objet = json.loads(texte)
+        except json.JSONDecodeError as exc:
+            yield LigneRejetee(numero, f"JSON invalide ({exc.msg}, colonne {exc.colno})")
+            continue
+        if not isinstance(objet, dict):
+            yield LigneRejetee(numero, "un objet JSON est attendu")
+            continue
+        yield numero, objet
 
 
 def texte_obligatoire(objet: dict[str, Any], champ: str) -> str:

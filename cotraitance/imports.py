@@ -1,0 +1,183 @@
+"""Les commandes d'arrivée des affectations : ``import affectations`` et ``dude pull`` (et ce
+qu'elles partagent avec ``import dossiers``, voir ``reprise.py``). Chaque ligne (ou
+enregistrement) est enregistrée ou rejetée avec sa place et sa raison, les bonnes passent
+(R24) ; une barre de progression sur un terminal ; un bilan à la fin. Code de sortie : 0 sans
+rejet, 2 si des lignes ont été rejetées, 1 si la commande n'a pas pu aller au bout (fichier
+introuvable, DUDE injoignable)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter
+from collections.abc import Callable, Container, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from uuid import uuid4
+
+import httpx2
+
+from application.contexte import Contexte, systeme
+from application.service import Cotraitance
+from cotraitance.racine import Service
+from cotraitance.settings import Settings
+from domain.erreurs import ErreurMetier
+from integrations.dude.intake import AffectationLue, lire_affectations
+from integrations.dude.recuperation import RecuperationImpossible, recuperer
+from integrations.referentiel.champs import raison
+from integrations.referentiel.lignes import LigneRejetee
+
+EXIT_LIGNES_REJETEES = 2
+EXIT_ECHEC = 1
+Avancer = Callable[[int], object]
+
+
+class MissionsLocalesConnues(Container[str]):
+    """The store's ML codes, asked once each (what the intake checks ``codeMissionLocale``
+    against)."""
+
+    def __init__(self, app: Cotraitance) -> None:
+        self.app = app
+        self._connues: dict[str, bool] = {}
+
+    def __contains__(self, code: object) -> bool:
+        if not isinstance(code, str):
+            return False
+        if code not in self._connues:
+            connue = self.app.mission_locale(code) is not None
+            if connue or len(self._connues) < 10_000:
+                self._connues[code] = connue
+            return connue
+        return self._connues[code]
+
+
+@dataclass
+class Bilan:
+    sub: str
+    """The system actor this run records as (R21), with one correlation id for the run."""
+    correlation: str = field(default_factory=lambda: uuid4().hex)
+    issues: Counter[str] = field(default_factory=Counter)
+    rejets: list[LigneRejetee] = field(default_factory=list)
+    avertissements: list[tuple[str, str]] = field(default_factory=list)
+    conflits: list[tuple[str, str]] = field(default_factory=list)
+
+    def contexte(self, code_ml: str) -> Contexte:
+        return replace(systeme(code_ml, self.sub), correlation_id=self.correlation)
+
+    @property
+    def code_de_sortie(self) -> int:
+        return EXIT_LIGNES_REJETEES if self.rejets else 0
+
+    def avertir(self, ou: str, messages: Sequence[str]) -> None:
+        self.avertissements.extend((ou, m) for m in messages)
+
+    def details(self) -> None:
+        for rejet in sorted(self.rejets, key=lambda r: r.ligne):
+            print(f"  rejet {rejet.ou} : {rejet.raison}")
+        for ou, message in self.avertissements:
+            print(f"  avertissement {ou} : {message}")
+        for ou, message in self.conflits:
+            print(f"  conflit {ou} : {message}")
+
+
+@contextmanager
+def barre(description: str, total: int | None) -> Iterator[Avancer]:
+    """A progress bar on stderr when it is a terminal; nothing otherwise (pipes, logs, CI)."""
+    if not sys.stderr.isatty():
+        yield lambda _: None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    colonnes = [BarColumn(), TimeRemainingColumn()] if total else [MofNCompleteColumn()]
+    with Progress(
+        "[progress.description]{task.description}",
+        *colonnes,
+        console=Console(stderr=True),
+        transient=True,
+    ) as progression:
+        tache = progression.add_task(description, total=total)
+        yield lambda n: progression.advance(tache, n)
+
+
+# ------------------------------------------------------------------ affectations
+
+
+def importer_affectations(service: Service, args: argparse.Namespace) -> int:
+    chemin: Path = args.file
+    if not chemin.is_file():
+        print(f"fichier introuvable : {chemin}", file=sys.stderr)
+        return EXIT_ECHEC
+    bilan = Bilan("import-affectations")
+    connues = MissionsLocalesConnues(service.app)
+    with barre(chemin.name, chemin.stat().st_size) as avancer:
+        for lu in lire_affectations(chemin, connues, avancer, args.format):
+            recevoir(service.app, lu, bilan)
+    _bilan_affectations(bilan)
+    return bilan.code_de_sortie
+
+
+def recevoir(app: Cotraitance, lu: AffectationLue | LigneRejetee, bilan: Bilan) -> None:
+    """R1: a good row recorded once (``nouvelle``), again (``doublon``) or with other content
+    (``conflit``, kept for review); a bad one rejected with its place and reason."""
+    if isinstance(lu, LigneRejetee):
+        bilan.rejets.append(lu)
+        return
+    bilan.avertir(lu.ou, lu.avertissements)
+    donnees = lu.donnees
+    try:
+        resultat = app.recevoir_affectation(bilan.contexte(donnees.code_ml), donnees)
+    except ErreurMetier as exc:
+        bilan.rejets.append(LigneRejetee(lu.ligne, raison(exc), lu.lieu))
+        return
+    issue = resultat.issue or "?"
+    bilan.issues[issue] += 1
+    if issue == "conflit":
+        bilan.conflits.append(
+            (lu.ou, f"{donnees.id_affectation} déjà reçue avec un autre contenu, gardé pour examen")
+        )
+
+
+def _bilan_affectations(bilan: Bilan) -> None:
+    n = bilan.issues
+    recues = n.total() + len(bilan.rejets)
+    print(
+        f"{recues} affectation(s) reçue(s) : {n['nouvelle']} nouvelle(s), "
+        f"{n['doublon']} doublon(s), {n['conflit']} conflit(s), "
+        f"{len(bilan.rejets)} rejetée(s), {len(bilan.avertissements)} avertissement(s)"
+    )
+    bilan.details()
+
+
+def dude_recuperer(service: Service, args: argparse.Namespace) -> int:
+    """``dude pull``: every ML of the store (or ``--ml``), page after page."""
+    settings: Settings = args.settings
+    url = settings.url_affectations
+    if not url:
+        print(
+            "ni COTRAITANCE_DUDE_AFFECTATIONS_URL ni COTRAITANCE_DUDE_URL ne sont réglées",
+            file=sys.stderr,
+        )
+        return EXIT_ECHEC
+    connues = MissionsLocalesConnues(service.app)
+    if args.ml and args.ml not in connues:
+        print(f"Mission Locale inconnue : {args.ml}", file=sys.stderr)
+        return EXIT_ECHEC
+    codes = [args.ml] if args.ml else [ml.code for ml in service.app.missions_locales()]
+    print(f"affectations du DUDE : {url} ({len(codes)} Mission(s) Locale(s))", file=sys.stderr)
+    bilan = Bilan("dude-pull")
+    echecs = []
+    delai = httpx2.Timeout(float(settings.dude_delai_s))
+    with httpx2.Client(timeout=delai) as client, barre("affectations", None) as avancer:
+        for code in codes:
+            try:
+                for lu in recuperer(client, url, code, connues, args.limite):
+                    recevoir(service.app, lu, bilan)
+                    avancer(1)
+            except RecuperationImpossible as exc:
+                echecs.append(f"{code} {exc}")
+    _bilan_affectations(bilan)
+    for echec in echecs:
+        print(f"  échec : {echec} (relancer la commande reprend sans rien doubler)")
+    return EXIT_ECHEC if echecs else bilan.code_de_sortie

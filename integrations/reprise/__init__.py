@@ -1,0 +1,1 @@
+"""Data brought over from an ML's former system (migration, bulk load)."""
