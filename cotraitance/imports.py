@@ -27,6 +27,7 @@ from integrations.dude.intake import AffectationLue, lire_affectations
 from integrations.dude.recuperation import RecuperationImpossible, recuperer
 from integrations.referentiel.champs import raison
 from integrations.referentiel.lignes import LigneRejetee
+from projections.rapprochement import IndexRapprochement
 
 EXIT_LIGNES_REJETEES = 2
 EXIT_ECHEC = 1
@@ -104,11 +105,21 @@ def barre(description: str, total: int | None) -> Iterator[Avancer]:
 # ------------------------------------------------------------------ affectations
 
 
+def index_a_jour(service: Service) -> None:
+    """R3: each new affectation is matched at intake; the matching index first takes the
+    dossiers recorded since it last read the log (``import dossiers`` just before, say)."""
+    print("index de rapprochement : mise à jour", file=sys.stderr, flush=True)
+    lus = service.runner.rattraper(noms=[IndexRapprochement.nom])
+    if lus:
+        print(f"index de rapprochement : {lus} événement(s) pris", file=sys.stderr)
+
+
 def importer_affectations(service: Service, args: argparse.Namespace) -> int:
     chemin: Path = args.file
     if not chemin.is_file():
         print(f"fichier introuvable : {chemin}", file=sys.stderr)
         return EXIT_ECHEC
+    index_a_jour(service)
     bilan = Bilan("import-affectations")
     connues = MissionsLocalesConnues(service.app)
     with barre(chemin.name, chemin.stat().st_size) as avancer:
@@ -165,6 +176,7 @@ def dude_recuperer(service: Service, args: argparse.Namespace) -> int:
         print(f"Mission Locale inconnue : {args.ml}", file=sys.stderr)
         return EXIT_ECHEC
     codes = [args.ml] if args.ml else [ml.code for ml in service.app.missions_locales()]
+    index_a_jour(service)
     print(f"affectations du DUDE : {url} ({len(codes)} Mission(s) Locale(s))", file=sys.stderr)
     bilan = Bilan("dude-pull")
     echecs = []

@@ -297,8 +297,14 @@ class Affectation(Aggregate, DeMissionLocale):
             self._classer(liste)
 
     def proposer(self, trouves: Trouves) -> bool:
-        """R3, R5: files the affectation in its list with its candidates, when they changed."""
-        self.verifier_a_rapprocher()
+        """R3, R5: files the affectation in its list with its candidates, when they changed:
+        at intake (the manager sees whether the youth is known when deciding), at acceptance,
+        and when matching runs again; not once refused or resolved."""
+        if self.statut not in (StatutAffectation.A_DECIDER, StatutAffectation.A_RAPPROCHER):
+            raise TransitionInterdite(
+                f"L'affectation {self.id_affectation} n'est plus à rapprocher "
+                f"(statut {self.statut.value})."
+            )
         liste, candidats = proposition(trouves)
         if liste is self.liste and candidats == self.candidats:
             return False

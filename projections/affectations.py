@@ -108,10 +108,11 @@ def lister(
 
 
 def a_rapprocher(cur: Curseur, code_ml: str) -> list[UUID]:
-    """R5: the ML's accepted affectations awaiting their match, oldest first."""
+    """R5: the ML's affectations not resolved yet (to decide, or accepted and awaiting their
+    match), oldest first."""
     lignes = cur.fetchall(
         f"SELECT affectation_id FROM {AffectationsParStatut.table} "
-        "WHERE code_ml = %s AND statut = %s ORDER BY tri, affectation_id",
-        [code_ml, StatutAffectation.A_RAPPROCHER.value],
+        "WHERE code_ml = %s AND statut IN (%s, %s) ORDER BY tri, affectation_id",
+        [code_ml, StatutAffectation.A_DECIDER.value, StatutAffectation.A_RAPPROCHER.value],
     )
     return [UUID(str(ligne[0])) for ligne in lignes]

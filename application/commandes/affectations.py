@@ -56,7 +56,7 @@ class ActualiserRapprochements(Commande):
             affectation = monde.optionnel(Affectation, affectation_id)
             if affectation is None or affectation.code_ml != monde.acteur.code_ml:
                 continue
-            if affectation.statut is StatutAffectation.A_RAPPROCHER:
+            if affectation.statut in (StatutAffectation.A_DECIDER, StatutAffectation.A_RAPPROCHER):
                 examiner(monde, affectation)
                 reexaminees += 1
         return Resultat(nombre=reexaminees)
@@ -78,7 +78,8 @@ class ResoudreConflitAffectation(Commande):
     def decider(self, monde: Monde) -> Resultat:
         affectation = monde.charger(Affectation, self.affectation_id)
         affectation.resoudre_conflit(self.conflit, self.adopter, monde.aujourdhui, monde.regles)
-        if self.adopter and affectation.statut is StatutAffectation.A_RAPPROCHER:
+        a_rapprocher = (StatutAffectation.A_DECIDER, StatutAffectation.A_RAPPROCHER)
+        if self.adopter and affectation.statut in a_rapprocher:
             examiner(monde, affectation)
         return Resultat(affectation_id=self.affectation_id)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
+from application.commandes.affectations import examiner
 from application.commandes.base import Commande, Monde
 from application.contexte import Resultat
 from domain.acces import Capacite
@@ -67,7 +68,8 @@ class RecevoirAffectation(Commande):
         affectation_id = Affectation.create_id(donnees.code_ml, donnees.id_affectation)
         existante = monde.optionnel(Affectation, affectation_id)
         if existante is None:
-            monde.ajouter(Affectation.recevoir(donnees, monde.aujourdhui, monde.regles))
+            recue = monde.ajouter(Affectation.recevoir(donnees, monde.aujourdhui, monde.regles))
+            examiner(monde, recue)  # R3: the list it goes to, known when deciding
             return Resultat(affectation_id=affectation_id, issue="nouvelle")
         if existante.recevoir_a_nouveau(donnees, monde.aujourdhui, monde.regles):
             return Resultat(affectation_id=affectation_id, issue="conflit")
