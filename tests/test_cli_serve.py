@@ -139,3 +139,42 @@ def test_la_demo_donne_un_jeton_de_conseiller_d_un_vrai_conseiller_et_un_lien_gr
     donnees = json.loads(base64.urlsafe_b64decode(charge + "=" * (-len(charge) % 4)))
     assert donnees["sub"] == "C1"  # Claire Martin, a counselor of the demo ML
     assert f"http://127.0.0.1:{port}/graphql?headers=" in texte
+
+
+def test_les_requetes_du_simulateur_de_la_demo_ne_remplissent_pas_le_journal(
+    tmp_path: Path,
+) -> None:
+    """`serve --demo`: the API's access log shows the API's requests, not the in-process
+    simulator's (the demo's flows are sent to it at start-up)."""
+    port = _port_libre()
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("COTRAITANCE_")},
+        "COTRAITANCE_DATABASE_URL": f"sqlite:///{tmp_path / 'demo.db'}",
+        "COTRAITANCE_VAR_DIR": str(tmp_path / "var"),
+        "COTRAITANCE_ACCESS_LOG": str(tmp_path / "var" / "acces.jsonl"),
+    }
+    processus = subprocess.Popen(
+        [sys.executable, "-m", "cotraitance.cli", "serve", "--demo", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        limite = time.monotonic() + 60
+        while time.monotonic() < limite:
+            try:
+                sante = httpx2.get(f"http://127.0.0.1:{port}/health", timeout=2).json()
+            except httpx2.HTTPError:
+                time.sleep(0.3)
+                continue
+            if sante.get("envoiDude", {}).get("acquittes", 0) > 0:
+                break
+            time.sleep(0.3)
+        else:
+            raise AssertionError("the demo's flows never reached the simulator")
+    finally:
+        processus.terminate()
+        sortie, _ = processus.communicate(timeout=15)
+    assert "GET /health" in sortie  # the API's own requests are logged
+    assert "POST /flux" not in sortie

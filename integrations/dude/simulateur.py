@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import random
 import threading
 from collections.abc import Mapping
+from contextvars import ContextVar
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -223,13 +225,40 @@ def _erreur(statut: int, code: str, message: str) -> Response:
     return JSONResponse({"code": code, "message": message}, status_code=statut)
 
 
+_DANS_LE_SIMULATEUR: ContextVar[bool] = ContextVar("dans_le_simulateur", default=False)
+
+
+class _SansLeSimulateur(logging.Filter):
+    """uvicorn's access logger is one for the process: in ``serve --demo`` the API's server
+    configures it, and the in-process simulator's requests would fill the API's log."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not _DANS_LE_SIMULATEUR.get()
+
+
+def _marque(application: Any) -> Any:
+    async def marquee(scope: Any, receive: Any, send: Any) -> None:
+        _DANS_LE_SIMULATEUR.set(True)
+        await application(scope, receive, send)
+
+    return marquee
+
+
 class SimulateurEnFond:
-    """The simulator served by uvicorn in a background thread (``serve --demo``, tests)."""
+    """The simulator served by uvicorn in a background thread (``serve --demo``, tests); its
+    requests stay out of the process's access log."""
 
     def __init__(self, simulateur: Simulateur, hote: str = "127.0.0.1", port: int = 0) -> None:
         self.simulateur = simulateur
+        acces = logging.getLogger("uvicorn.access")
+        if not any(isinstance(f, _SansLeSimulateur) for f in acces.filters):
+            acces.addFilter(_SansLeSimulateur())
         config = uvicorn.Config(
-            simulateur.application(), host=hote, port=port, log_level="warning", access_log=False
+            _marque(simulateur.application()),
+            host=hote,
+            port=port,
+            log_level="warning",
+            access_log=False,
         )
         self.serveur = uvicorn.Server(config)
         self._fil = threading.Thread(target=self.serveur.run, name="simulateur-dude", daemon=True)
