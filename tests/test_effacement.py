@@ -99,3 +99,27 @@ def test_le_retour_d_une_mutation_est_a_jour_meme_si_le_projecteur_tarde(
     retour = api.donnees(justifier, {"i": {"dossierId": variables["id"], "piece": "CNI"}})
     assert retour["justifierDossier"]["dossier"] == {"version": 2, "justifie": True}
     assert api.donnees(lire, variables)["dossier"] == {"version": 2, "justifie": True}
+
+
+def test_une_valeur_absente_est_stockee_nulle_et_une_presente_chiffree(
+    app: Cotraitance, acteurs: Acteurs
+) -> None:
+    """No comment is no personal data: stored as null (no key lookup, the bulk load's many
+    past events cost no encryption); a comment is stored encrypted, and both read back as
+    they were, then as erased after the deletion."""
+    c = acteurs.conseiller
+    r = app.creer_dossier(c, Identite("Secretin", "Jean", date(2004, 1, 1)))
+    assert r.dossier_id is not None
+    app.saisir_evenement(c, r.dossier_id, TypeEvenement.ATELIER, date(2026, 11, 2))
+    app.saisir_evenement(c, r.dossier_id, TypeEvenement.ATELIER, date(2026, 11, 3), SECRET)
+    stockes = app.recorder.select_events(r.dossier_id)
+    commentaires = [
+        json.loads(e.state)["commentaire"] for e in stockes if e.topic.endswith("EvenementSaisi")
+    ]
+    assert commentaires[0] is None
+    assert isinstance(commentaires[1], dict)  # {"_chiffre_": …}
+    assert SECRET not in json.dumps(commentaires)
+    lus = sorted(
+        (e.date, e.commentaire) for e in app.repository.get(r.dossier_id).evenements.values()
+    )
+    assert lus == [(date(2026, 11, 2), None), (date(2026, 11, 3), SECRET)]

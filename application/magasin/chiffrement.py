@@ -171,14 +171,15 @@ class MapperEffacable(Mapper[UUID]):
         class_version = getattr(type(domain_event), "class_version", 1)
         if class_version > 1:
             etat["class_version"] = class_version
-        champs = CHAMPS_PERSONNELS.get(topic, {})
+        # An absent value (no comment, no PE identifier) is no personal data: stored as null,
+        # read back as null before and after the key is destroyed, without a key lookup.
+        champs = [c for c in CHAMPS_PERSONNELS.get(topic, {}) if etat.get(c) is not None]
         if champs:
             cle = self.coffre.cle(originator_id, creer=True)
             if cle is None:
                 raise RuntimeError("no key for this dossier: its personal data cannot be stored")
             for champ in champs:
-                if champ in etat:
-                    etat[champ] = {MARQUE: self._chiffrer(cle, etat[champ])}
+                etat[champ] = {MARQUE: self._chiffrer(cle, etat[champ])}
         with encodage_autorise():
             donnees = self.transcoder.encode(etat)
         return StoredEvent(originator_id, originator_version, topic, donnees)
