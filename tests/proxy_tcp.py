@@ -15,6 +15,7 @@ class ProxyTCP:
         self._verrou = threading.Lock()
         self._connexions: list[socket.socket] = []
         self._ecoute: socket.socket | None = None
+        self._coupe = False
         self.port = self._ouvrir(0)
 
     def _ouvrir(self, port: int) -> int:
@@ -32,7 +33,10 @@ class ProxyTCP:
             try:
                 client, _ = ecoute.accept()
             except OSError:
-                return  # cut
+                return  # closed
+            if self._coupe:  # the outage: a new connection is dropped at once
+                client.close()
+                continue
             try:
                 serveur = socket.create_connection(self.cible, timeout=5)
             except OSError:
@@ -57,10 +61,9 @@ class ProxyTCP:
                     s.shutdown(socket.SHUT_RDWR)
 
     def couper(self) -> None:
-        """The outage: every connection dropped, new ones refused."""
-        if self._ecoute is not None:
-            self._ecoute.close()
-            self._ecoute = None
+        """The outage: every connection dropped, new ones dropped at once. The port stays
+        this proxy's (released, another socket of the machine could take it meanwhile)."""
+        self._coupe = True
         with self._verrou:
             connexions, self._connexions = self._connexions, []
         for s in connexions:
@@ -69,7 +72,10 @@ class ProxyTCP:
             s.close()
 
     def retablir(self) -> None:
-        self._ouvrir(self.port)
+        self._coupe = False
 
     def fermer(self) -> None:
         self.couper()
+        if self._ecoute is not None:
+            self._ecoute.close()
+            self._ecoute = None
