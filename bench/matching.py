@@ -114,7 +114,7 @@ def phase_postgres(repertoire: Path, echantillon: int) -> dict[str, Any]:
     from application.magasin.persistance import base_depuis_url
     from application.service import Cotraitance
     from cotraitance.cli import main as cotraitance
-    from cotraitance.racine import assembler, ports
+    from cotraitance.racine import assembler, construire_application, ports
     from projections.rapprochement import IndexRapprochement
 
     url = os.environ.get(
@@ -141,7 +141,7 @@ def phase_postgres(repertoire: Path, echantillon: int) -> dict[str, Any]:
         trace(f"  import dossiers: {dossiers} in {chargement:.1f} s, {evenements} events")
 
         # The same stored events inserted raw, batch by batch, into an empty store.
-        autre = Cotraitance(env=brute.env, ports=ports(brute))
+        autre = construire_application(brute)
         insertion = 0.0
         lu = avant
         while True:
