@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 from uuid import UUID
@@ -55,6 +56,7 @@ from domain.rapprochement import Fiche
 from integrations.dude import registre
 
 Commande = Callable[[Contexte], Resultat]
+journal = logging.getLogger("cotraitance.api")
 
 
 def _uuid(valeur: str, type_: str, champ: str) -> UUID:
@@ -135,12 +137,13 @@ async def _rapprochement_payload(
 async def _doublons_probables(info: Ctx, dossier: DossierAgregat) -> list[Candidat]:
     """R4: the ML's dossiers the matching engine takes for the same youth."""
     fiche = Fiche.de(dossier.identite, dossier.identifiant_pe)
-    trouves = await en_thread(_app(info).ports.candidats, dossier.code_ml, fiche)
-    candidats = [
-        Candidat.trouve(c, c.ref in trouves.ppae_passe)
-        for c in trouves.candidats
-        if c.ref != str(dossier.id)
-    ]
+    lui = frozenset({str(dossier.id)})
+    try:
+        trouves = await en_thread(_app(info).ports.candidats, dossier.code_ml, fiche, lui)
+    except Exception:  # the dossier is recorded: its answer must not say otherwise (a retry
+        journal.exception("duplicate check failed")  # without key would make a duplicate)
+        return []
+    candidats = [Candidat.trouve(c, c.ref in trouves.ppae_passe) for c in trouves.candidats]
     return await candidats_visibles(info, candidats)
 
 

@@ -38,7 +38,9 @@ class Candidats(Protocol):
     """R3: a youth's candidates among the ML's dossiers (the matching index; never another
     ML's, R23)."""
 
-    def __call__(self, code_ml: str, fiche: Fiche) -> Trouves: ...
+    def __call__(
+        self, code_ml: str, fiche: Fiche, exclure: frozenset[str] = frozenset()
+    ) -> Trouves: ...
 
 
 class AffectationsARapprocher(Protocol):

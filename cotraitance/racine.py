@@ -197,14 +197,25 @@ def ports(base: Base) -> Ports:
         with vues.transaction() as cur:
             return tableau_ppae.conseillers_affectes(cur, code_ml)
 
-    def candidats(code_ml: str, fiche: Fiche) -> Trouves:
-        with vues.creation() as cur:
-            IndexRapprochement().creer(cur)  # a store whose index never ran yet: no dossier
-            return index_rapprochement.trouver(cur, code_ml, fiche)
+    tables_pretes = threading.Event()
+
+    def tables() -> None:
+        """A store whose index never ran yet: its tables, empty (once per process, then reads
+        take no lock)."""
+        if not tables_pretes.is_set():
+            with vues.creation() as cur:
+                IndexRapprochement().creer(cur)
+                AffectationsParStatut().creer(cur)
+            tables_pretes.set()
+
+    def candidats(code_ml: str, fiche: Fiche, exclure: frozenset[str] = frozenset()) -> Trouves:
+        tables()
+        with vues.lecture() as cur:
+            return index_rapprochement.trouver(cur, code_ml, fiche, exclure)
 
     def a_rapprocher(code_ml: str) -> list[UUID]:
-        with vues.creation() as cur:
-            AffectationsParStatut().creer(cur)
+        tables()
+        with vues.lecture() as cur:
             return vue_affectations.a_rapprocher(cur, code_ml)
 
     return Ports(

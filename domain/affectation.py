@@ -135,6 +135,20 @@ def proposition(trouves: Trouves) -> tuple[ListeCotraitance, list[CandidatPropos
     return ListeCotraitance.RAPPROCHEMENTS_POSSIBLES, candidats
 
 
+def _sens(candidats: list[CandidatPropose]) -> list[tuple[Any, ...]]:
+    """What a proposal says: who, in which order, how decided, why — not the exact weights."""
+    return [
+        (
+            c.dossier_id,
+            c.decision,
+            tuple((e[0], e[1]) for e in c.explication),
+            tuple(c.vetos),
+            c.ppae_passe,
+        )
+        for c in candidats
+    ]
+
+
 def _automatique(candidat: CandidatPropose) -> bool:
     return candidat.decision == Decision.AUTOMATIQUE.value
 
@@ -306,8 +320,8 @@ class Affectation(Aggregate, DeMissionLocale):
                 f"(statut {self.statut.value})."
             )
         liste, candidats = proposition(trouves)
-        if liste is self.liste and candidats == self.candidats:
-            return False
+        if liste is self.liste and _sens(candidats) == _sens(self.candidats):
+            return False  # weights moved with the ML's name counts, nothing a manager sees
         self._proposer(liste, candidats)
         return True
 
@@ -377,7 +391,7 @@ class Affectation(Aggregate, DeMissionLocale):
     def _adopter_conflit(self, empreinte: str, donnees: DonneesAffectation) -> None:
         rang = self.conflits.index(empreinte)
         del self.conflits[rang], self.contenus_en_conflit[rang]
-        self.empreintes_connues.append(self.empreinte)
+        self.empreintes_connues.append(self._empreinte_actuelle() or self.empreinte)
         self.empreinte = empreinte
         self.date_affectation = donnees.date_affectation
         self.type_affectation = donnees.type_affectation
@@ -400,6 +414,7 @@ class Affectation(Aggregate, DeMissionLocale):
     def _refuser(self, motif: MotifRefus) -> None:
         self.statut = StatutAffectation.REFUSEE
         self.motif_refus = motif
+        self.liste = None  # filed at intake, it leaves the lists
 
     class Classee(Aggregate.Event):
         liste: ListeCotraitance

@@ -236,8 +236,8 @@ class Niveau(Enum):
     UN_CHIFFRE = "UN_CHIFFRE"
     """Birth dates: one digit differs, or two adjacent digits are swapped."""
     UN_DES_PRENOMS = "UN_DES_PRENOMS"
-    """First names: not the same sequence, but a first name in common (one file holds only
-    the first of several, or a compound name was split)."""
+    """First names: the first names of one are some of the other's (one file holds only the
+    first of several, or a compound name was split)."""
     ABSENT = "ABSENT"
     DIFFERENT = "DIFFERENT"
 
@@ -284,8 +284,14 @@ def niveau_prenoms(a: Fiche, b: Fiche) -> Niveau:
         return Niveau.EXACT
     if _inverses(a, b):
         return Niveau.INVERSION_NOM_PRENOM
-    if a.prenom == b.prenom or set(a.prenoms) & set(b.prenoms):
+    mots_a, mots_b = set(a.prenoms), set(b.prenoms)
+    if mots_a <= mots_b or mots_b <= mots_a:
+        # One file holds only some of the other's first names ('Léa' and 'Léa Marie').
+        # Each holding one the other lacks is two people ('Jean-Pierre', 'Jean-Baptiste';
+        # twins 'Léa Marie' and 'Chloé Marie'): DIFFERENT, which the twins' veto sees.
         return Niveau.UN_DES_PRENOMS
+    if mots_a & mots_b:
+        return Niveau.DIFFERENT
     if _proche(a.prenom, b.prenom) or _proche("".join(a.prenoms), "".join(b.prenoms)):
         return Niveau.PROCHE
     return Niveau.DIFFERENT
@@ -520,13 +526,15 @@ def classer_candidats(
 ) -> list[Candidat]:
     """R3: the dossiers found by the blocking keys, scored, best first; the first one
     AUTOMATIQUE only with a very high score, a coherent identity, no veto and a clear margin
-    over the runner-up; any veto sends a candidate to review whatever its score."""
+    over the runner-up; any veto sends a candidate to review whatever its score, and a dossier
+    bearing the youth's PE identifier is always shown, whatever else disagrees."""
     notes = []
     for ref, autre in trouves:
         elements = comparer(fiche, autre, frequences, p)
         poids = poids_total(elements)
         veto = vetos(elements)
-        if score(poids, p) >= SEUIL_EXAMEN or (veto and poids > 0):
+        meme_pe = any(e.critere == "identifiantPe" and e.niveau is Niveau.EXACT for e in elements)
+        if score(poids, p) >= SEUIL_EXAMEN or (veto and poids > 0) or meme_pe:
             notes.append((poids, ref, elements, veto))
     notes.sort(key=lambda n: (-n[0], n[1]))
     candidats = []

@@ -57,7 +57,9 @@ class AffectationsParStatut(VueTable):
         elif isinstance(e, Affectation.Acceptee):
             ligne["statut"] = StatutAffectation.A_RAPPROCHER.value
         elif isinstance(e, Affectation.Refusee):
-            ligne.update(statut=StatutAffectation.REFUSEE.value, motif_refus=texte(e.motif))
+            ligne.update(
+                statut=StatutAffectation.REFUSEE.value, motif_refus=texte(e.motif), liste=None
+            )
         elif isinstance(e, Affectation.ConflitEcarte):
             ligne["conflits"] -= 1
         elif isinstance(e, Affectation.ConflitAdopte):

@@ -92,7 +92,7 @@ class IndexRapprochement:
                     d.type == "PPAE" and d.statut in TYPES_PPAE_PASSE for d in e.dispositifs
                 )
                 fiche = Fiche.de(e.identite, e.identifiant_pe)
-                lot.poser(dossier_id, _Inscrit(e.code_ml, fiche, ppae_passe))
+                lot.creer(dossier_id, _Inscrit(e.code_ml, fiche, ppae_passe))
             elif isinstance(e, Dossier.Supprime | Dossier.DonneesTransferees):
                 lot.poser(dossier_id, None)
             elif isinstance(
@@ -141,6 +141,11 @@ class _Lot:
         if dossier_id not in self.avant:
             self.avant[dossier_id] = _lire_inscrit(self.cur, dossier_id)
         return self.avant[dossier_id]
+
+    def creer(self, dossier_id: str, inscrit: _Inscrit) -> None:
+        """A dossier's first event: nothing to read before it."""
+        self.avant.setdefault(dossier_id, None)
+        self.apres[dossier_id] = inscrit
 
     def poser(self, dossier_id: str, inscrit: _Inscrit | None) -> None:
         self.lire(dossier_id)
@@ -201,6 +206,12 @@ class _Lot:
             "ON CONFLICT (code_ml, champ, valeur) DO UPDATE SET "
             "nombre = rap_frequences.nombre + excluded.nombre",
             [(*cle, n) for cle, n in sorted(frequences.items()) if n],
+        )
+        # A name no dossier bears any more leaves the index (R20: a deleted youth's names).
+        cur.executemany(
+            "DELETE FROM rap_frequences WHERE code_ml = %s AND champ = %s AND valeur = %s "
+            "AND nombre <= 0",
+            [cle for cle, n in sorted(frequences.items()) if n < 0],
         )
 
 

@@ -15,7 +15,7 @@ import pytest
 from api.ids import encoder_id
 from application.contexte import systeme
 from application.service import Cotraitance
-from domain.valeurs import Dispositif, ListeCotraitance, Role
+from domain.valeurs import Dispositif, ListeCotraitance, MotifRefus, Role
 from tests.api_outils import Api, api  # noqa: F401
 from tests.conftest import ML, Acteurs
 from tests.scenario import (
@@ -376,3 +376,91 @@ def _affectations(app: Cotraitance) -> list[UUID]:
 
     codes = ["DUDE-2026-0004512", "DUDE-2026-0004513", "DUDE-2026-0004519"]
     return [Affectation.create_id(ML, code) for code in codes]
+
+
+# ---------------------------------------------------------------------- the index itself
+
+
+def _tables_de_l_index(api: Api) -> str:  # noqa: F811
+    with api.service.lecture() as cur:
+        lignes = [
+            *cur.fetchall("SELECT * FROM rap_fiches"),
+            *cur.fetchall("SELECT * FROM rap_cles"),
+            *cur.fetchall("SELECT * FROM rap_frequences"),
+        ]
+    return json.dumps(lignes, default=str)
+
+
+def test_un_dossier_supprime_apres_son_indexation_ne_laisse_pas_son_nom(
+    app: Cotraitance,
+    api: Api,  # noqa: F811
+) -> None:
+    """R20: its record, keys and name counts leave the index (crypto-shredding elsewhere)."""
+    dossier_id = dossier_manuel(app, GESTIONNAIRE, nom="Zyskowski", prenoms="Anaïs")
+    index(api)
+    assert "zyskowski" in _tables_de_l_index(api)
+    app.supprimer_dossier(GESTIONNAIRE, dossier_id, True)
+    index(api)
+    restant = _tables_de_l_index(api)
+    assert "zyskowski" not in restant
+    assert "anais" not in restant
+
+
+def test_l_identifiant_pe_copie_au_rapprochement_devient_une_cle(
+    app: Cotraitance,
+    api: Api,  # noqa: F811
+    acteurs: Acteurs,
+) -> None:
+    """A later affectation with that PE identifier finds the dossier whatever the names."""
+    dossier_id = dossier_manuel(app, GESTIONNAIRE)
+    index(api)
+    affectation_id = recevoir(app)
+    accepter(app, affectation_id)
+    app.rapprocher(GESTIONNAIRE, affectation_id, dossier_id)  # copies 1234567A onto it
+    index(api)
+    recevoir(app, "AFF-2", nom="Tout", prenoms="Autre", date_naissance=date(2001, 1, 1))
+    noeud = next(n for n in lister(api) if n["idAffectation"] == "AFF-2")
+    niveaux = {e["critere"]: e["niveau"] for e in noeud["candidats"][0]["explication"]}
+    assert niveaux["identifiantPe"] == "EXACT"
+    assert noeud["candidats"][0]["decision"] == "A_EXAMINER"  # names and date disagree
+
+
+def test_une_affectation_refusee_quitte_les_listes(app: Cotraitance, api: Api) -> None:  # noqa: F811
+    affectation_id = recevoir(app)
+    assert [n["idAffectation"] for n in lister(api, "DE_NON_CONNUS")] == ["AFF-1"]
+    app.decider_affectation(GESTIONNAIRE, affectation_id, False, MotifRefus.AGE)
+    assert lister(api, "DE_NON_CONNUS") == []
+    assert lister(api)[0]["liste"] is None
+
+
+def test_creer_le_dossier_d_un_jeune_qui_ressemble_a_un_dossier_avertit(
+    app: Cotraitance,
+    api: Api,  # noqa: F811
+) -> None:
+    """R4: the list was made before the dossier existed (an index catching up, a walk-in
+    since): creating the dossier says a duplicate is likely."""
+    affectation_id = recevoir(app)
+    accepter(app, affectation_id)
+    dossier_manuel(app, GESTIONNAIRE)
+    index(api)
+    document = """mutation($i: CreerDossierImporteInput!) { creerDossierImporte(input: $i) {
+        dossier { id } avertissements { code } erreurs { code } } }"""
+    entree = {"affectationId": encoder_id("Affectation", affectation_id)}
+    sortie = api.donnees(document, {"i": entree})["creerDossierImporte"]
+    assert [a["code"] for a in sortie["avertissements"]] == ["DOUBLONS_PROBABLES"]
+
+
+def test_lire_l_explication_d_un_candidat_est_journalise(
+    app: Cotraitance,
+    api: Api,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """R23: the explanation tells which of the youth's data the dossier bears."""
+    dossier_id = dossier_manuel(app, GESTIONNAIRE)
+    index(api)
+    recevoir(app)
+    api.donnees(
+        "{ affectations { edges { node { candidats { explication { critere niveau } } } } } }"
+    )
+    lignes = [json.loads(x) for x in (tmp_path / "acces.jsonl").read_text().splitlines()]
+    assert any(str(dossier_id) in ligne["dossiers"] for ligne in lignes)

@@ -46,26 +46,39 @@ class Candidat:
     dossier_id: strawberry.Private[UUID]
     score: float = strawberry.field(description="Probability-like score in [0, 1].")
     decision: Decision
-    explication: list[ElementExplication]
-    vetos: list[str] = strawberry.field(
-        description="Beyond the contract: why this candidate goes to human review whatever its "
-        "score (JUMEAUX, IDENTIFIANTS_PE_DIFFERENTS, SEXE_DIFFERENT)."
-    )
+    elements: strawberry.Private[list[ElementExplication]]
+    raisons: strawberry.Private[list[str]]
     reaffectation: bool = strawberry.field(
         description="Beyond the contract: its youth had a PPAE en cours or terminé (R3)."
     )
+
+    def sujets_lus(self) -> tuple[UUID | None, UUID | None]:
+        """What the explanation tells of the dossier (its birth date, phone… agree with the
+        affectation's) is a read of its personal data (R23)."""
+        return self.dossier_id, None
+
+    @personnel()
+    def explication(self) -> list[ElementExplication]:
+        return self.elements
+
+    @personnel(
+        description="Beyond the contract: why this candidate goes to human review whatever its "
+        "score (JUMEAUX, IDENTIFIANTS_PE_DIFFERENTS, SEXE_DIFFERENT)."
+    )
+    def vetos(self) -> list[str]:
+        return self.raisons
 
     @classmethod
     def propose(cls, c: CandidatPropose) -> Candidat:
         return cls(
             dossier_id=c.dossier_id,
             score=c.score,
-            decision=Decision(c.decision),
-            explication=[
+            decision=_decision(c.decision),
+            elements=[
                 ElementExplication(critere=str(x[0]), niveau=str(x[1]), poids=float(x[2]))
                 for x in c.explication
             ],
-            vetos=list(c.vetos),
+            raisons=list(c.vetos),
             reaffectation=c.ppae_passe,
         )
 
@@ -75,11 +88,11 @@ class Candidat:
             dossier_id=UUID(c.ref),
             score=round(c.score, 6),
             decision=c.decision,
-            explication=[
+            elements=[
                 ElementExplication(critere=e.critere, niveau=e.niveau.value, poids=e.poids)
                 for e in c.explication
             ],
-            vetos=[v.value for v in c.vetos],
+            raisons=[v.value for v in c.vetos],
             reaffectation=reaffectation,
         )
 
@@ -93,13 +106,23 @@ class Candidat:
         return Dossier.de(d)
 
 
+def _decision(stockee: str) -> Decision:
+    """A decision recorded under a name this version no longer has reads as to examine."""
+    try:
+        return Decision(stockee)
+    except ValueError:
+        return Decision.A_EXAMINER
+
+
 async def candidats_visibles(info: Ctx, candidats: list[Candidat]) -> list[Candidat]:
     """Candidates whose dossier the actor sees and that were not deleted since (R20, R23)."""
     if not candidats:
         return []
     ids = [c.dossier_id for c in candidats]
     visibles = {
-        d.id for d in await info.context.charger_plusieurs(DossierAgregat, ids) if not d.supprime
+        d.id
+        for d in await info.context.charger_plusieurs(DossierAgregat, ids)
+        if not d.supprime and d.transfere_vers is None  # a duplicate whose data moved
     }
     return [c for c in candidats if c.dossier_id in visibles]
 

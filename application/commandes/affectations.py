@@ -96,6 +96,19 @@ class CreerDossierImporte(Commande):
     def decider(self, monde: Monde) -> Resultat:
         affectation = monde.charger(Affectation, self.affectation_id)
         affectation.verifier_a_rapprocher()
+        # The list was made when the index answered; dossiers it did not know then (an index
+        # catching up, a dossier created since) may be this youth: say so (R4, duplicates).
+        fiche = Fiche.de(affectation.identite, affectation.identifiant_pe)
+        trouves = monde.ports.candidats(affectation.code_ml, fiche)
+        avertissements = []
+        if trouves.candidats:
+            avertissements.append(
+                Avertissement(
+                    "DOUBLONS_PROBABLES",
+                    f"{len(trouves.candidats)} dossier(s) de la Mission Locale ressemblent à ce "
+                    "jeune : vérifiez que le dossier créé n'est pas un doublon de l'un d'eux.",
+                )
+            )
         dossier = monde.ajouter(
             Dossier.creer(
                 code_ml=affectation.code_ml,
@@ -107,7 +120,12 @@ class CreerDossierImporte(Commande):
             )
         )
         ppae = ouvrir_ppae(monde, affectation, dossier, MarqueurDude.IMPORTE_DUDE)
-        return Resultat(dossier_id=dossier.id, ppae_id=ppae.id, affectation_id=self.affectation_id)
+        return Resultat(
+            dossier_id=dossier.id,
+            ppae_id=ppae.id,
+            affectation_id=self.affectation_id,
+            avertissements=avertissements,
+        )
 
 
 @dataclass(frozen=True)
