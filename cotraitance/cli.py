@@ -5,9 +5,11 @@ quelle base elle travaille (configuration : COTRAITANCE_DATABASE_URL, voir le RE
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import socket
+import sqlite3
 import sys
 import time
 from collections import Counter
@@ -15,6 +17,9 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from urllib.parse import quote
+
+import psycopg
+from eventsourcing import persistence as persistance_es
 
 from api.auth import ROLES_JETON, emettre_jeton_dev
 from application.contexte import systeme
@@ -36,6 +41,15 @@ from integrations.referentiel.missions_locales import lire_missions_locales
 ISSUES = {"creee": "créée", "modifiee": "modifiée", "inchangee": "inchangée"}
 
 
+BASE_INDISPONIBLE = (
+    psycopg.OperationalError,
+    sqlite3.OperationalError,
+    persistance_es.OperationalError,
+    persistance_es.InterfaceError,
+)
+"""What a database that cannot answer raises: a message, never a traceback."""
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
@@ -54,11 +68,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.action is serve:
         return int(serve(settings, args))
     args.settings = settings
-    service = construire(settings)
+    decrite = base_depuis_url(settings.database_url, creer=False).decrite()
+    try:
+        service = construire(settings)
+    except BASE_INDISPONIBLE as exc:
+        print(f"base de données injoignable ({type(exc).__name__}) : {decrite}", file=sys.stderr)
+        return 1
     try:
         return int(args.action(service, args))
+    except BASE_INDISPONIBLE as exc:
+        print(
+            f"la base de données a cessé de répondre ({type(exc).__name__}) : ce qui a été "
+            "enregistré avant l'est ; relancez la commande (ce qui est déjà là n'est pas "
+            "enregistré deux fois)",
+            file=sys.stderr,
+        )
+        return 1
     finally:
-        service.close()
+        with contextlib.suppress(*BASE_INDISPONIBLE):
+            service.close()
 
 
 def _base_annoncee(settings: Settings, existante: bool) -> bool:

@@ -178,3 +178,17 @@ def test_les_requetes_du_simulateur_de_la_demo_ne_remplissent_pas_le_journal(
         sortie, _ = processus.communicate(timeout=15)
     assert "GET /health" in sortie  # the API's own requests are logged
     assert "POST /flux" not in sortie
+
+
+def test_une_base_injoignable_donne_un_message_et_pas_une_trace(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from cotraitance.cli import main
+
+    monkeypatch.setenv(
+        "COTRAITANCE_DATABASE_URL", f"postgresql://postgres@127.0.0.1:{_port_libre()}/postgres"
+    )
+    assert main(["projections", "status"]) == 1
+    erreur = capsys.readouterr().err
+    assert "base de données injoignable" in erreur
+    assert "Traceback" not in erreur
