@@ -36,6 +36,7 @@ from typing import Any
 
 from rapidfuzz.distance import JaroWinkler
 
+from domain import identite as regles_des_champs
 from domain.erreurs import ErreurMetier
 from domain.rapprochement import (
     PARAMETRES,
@@ -50,24 +51,18 @@ from domain.rapprochement import (
 from domain.rapprochement import (
     estimer as estimer_parametres,
 )
-from domain.valeurs import Identite, Sexe
+from integrations.referentiel.champs import Champs
 
 
 def fiche_de_ligne(ligne: dict[str, Any]) -> Fiche:
-    """A row of the DESIGN §4 formats (dossiers or affectations), checked by the domain."""
-    identite = Identite(
-        nom=ligne["nom"],
-        prenoms=ligne["prenoms"],
-        date_naissance=date.fromisoformat(ligne["dateNaissance"]),
-        nom_usage=ligne.get("nomUsage"),
-        sexe=Sexe(ligne["sexe"]) if ligne.get("sexe") else None,
-        commune_insee=ligne.get("communeInsee"),
-        code_postal=ligne.get("codePostal"),
-        telephone=ligne.get("telephone"),
-        email=ligne.get("email"),
-    )
-    pe = ligne.get("identifiantPe")
-    return Fiche.de(identite, pe.strip().upper() if pe else None)
+    """A row of the DESIGN §4 formats (dossiers or affectations), read as the imports read it
+    (``Champs``: the domain's checks, a malformed contact dropped)."""
+    champs = Champs(ligne)
+    identite = champs.identite()
+    pe = champs.regle("identifiantPe", regles_des_champs.identifiant_pe)
+    if identite is None or champs.fautes:
+        raise ValueError(champs.raison())
+    return Fiche.de(identite, pe)
 
 
 def lire(chemin: Path) -> Iterator[dict[str, Any]]:

@@ -15,7 +15,7 @@ from domain import identite as regles_des_champs
 from domain.acces import DeMissionLocale
 from domain.erreurs import ErreurMetier, SaisieInvalide, TransitionInterdite
 from domain.mission_locale import NAMESPACE
-from domain.rapprochement import Candidat, Decision, Trouves
+from domain.rapprochement import Candidat, Trouves
 from domain.regles import Regles, age_au
 from domain.textes import ID_AFFECTATION_MAX, texte_valide
 from domain.valeurs import (
@@ -147,10 +147,6 @@ def _sens(candidats: list[CandidatPropose]) -> list[tuple[Any, ...]]:
         )
         for c in candidats
     ]
-
-
-def _automatique(candidat: CandidatPropose) -> bool:
-    return candidat.decision == Decision.AUTOMATIQUE.value
 
 
 def _iso(jour: date | None) -> str | None:
@@ -324,11 +320,6 @@ class Affectation(Aggregate, DeMissionLocale):
             return False  # weights moved with the ML's name counts, nothing a manager sees
         self._proposer(liste, candidats)
         return True
-
-    @property
-    def candidat_automatique(self) -> UUID | None:
-        premier = self.candidats[0] if self.candidats else None
-        return premier.dossier_id if premier and _automatique(premier) else None
 
     def resoudre_conflit(
         self, empreinte: str, adopter: bool, aujourdhui: date, regles: Regles

@@ -108,23 +108,28 @@ def test_le_jeu_de_demonstration_est_refuse_en_prod(
     assert not (tmp_path / "prod.db").exists()
 
 
-def test_la_demo_donne_un_jeton_de_conseiller_d_un_vrai_conseiller_et_un_lien_graphiql(
-    tmp_path: Path,
-) -> None:
-    port = _port_libre()
+def _demo(tmp_path: Path, port: int) -> subprocess.Popen[str]:
+    """`serve --demo` in a process of its own, on a store under ``tmp_path``."""
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith("COTRAITANCE_")},
         "COTRAITANCE_DATABASE_URL": f"sqlite:///{tmp_path / 'demo.db'}",
         "COTRAITANCE_VAR_DIR": str(tmp_path / "var"),
         "COTRAITANCE_ACCESS_LOG": str(tmp_path / "var" / "acces.jsonl"),
     }
-    processus = subprocess.Popen(
+    return subprocess.Popen(
         [sys.executable, "-m", "cotraitance.cli", "serve", "--demo", "--port", str(port)],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
     )
+
+
+def test_la_demo_donne_un_jeton_de_conseiller_d_un_vrai_conseiller_et_un_lien_graphiql(
+    tmp_path: Path,
+) -> None:
+    port = _port_libre()
+    processus = _demo(tmp_path, port)
     lignes: list[str] = []
     assert processus.stdout is not None
     for ligne in processus.stdout:
@@ -147,19 +152,7 @@ def test_les_requetes_du_simulateur_de_la_demo_ne_remplissent_pas_le_journal(
     """`serve --demo`: the API's access log shows the API's requests, not the in-process
     simulator's (the demo's flows are sent to it at start-up)."""
     port = _port_libre()
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith("COTRAITANCE_")},
-        "COTRAITANCE_DATABASE_URL": f"sqlite:///{tmp_path / 'demo.db'}",
-        "COTRAITANCE_VAR_DIR": str(tmp_path / "var"),
-        "COTRAITANCE_ACCESS_LOG": str(tmp_path / "var" / "acces.jsonl"),
-    }
-    processus = subprocess.Popen(
-        [sys.executable, "-m", "cotraitance.cli", "serve", "--demo", "--port", str(port)],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    processus = _demo(tmp_path, port)
     try:
         limite = time.monotonic() + 60
         while time.monotonic() < limite:
