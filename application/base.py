@@ -143,12 +143,22 @@ class ApplicationBase(Application[UUID]):
 
     def enregistrer_en_lot(self, ctx: Contexte, agregats: Sequence[Aggregate]) -> None:
         """Many new aggregates in one atomic save, with R21 metadata (a bulk load): the keys
-        of their personal data made together first, removed if the save fails. Safe to call
-        from several threads (a load saving one batch while it prepares the next)."""
+        of their personal data made together first, removed if the save fails; the events
+        written by the store's bulk path (``COPY`` on PostgreSQL), not one by one through the
+        library's ``save``. Safe to call from several threads."""
         exiger(ctx.acteur, Capacite.REFERENTIEL)
         faites = self.coffre.creer_cles([a.id for a in agregats if isinstance(a, Dossier)])
         try:
-            self._sauver(ctx, agregats)
+            evenements = [e for a in agregats for e in a.collect_events()]
+            self.magasin.estampiller(evenements, ctx.metadonnees())
+            with self.coffre.retirees_en_cas_d_echec():
+                stockes = [self.mapper.to_stored_event(e) for e in evenements]
+                try:
+                    self.magasin.inserer_en_masse(stockes)
+                except IntegrityError:
+                    raise ConflitVersion(
+                        "Un autre chargement a enregistré certains de ces dossiers en même temps."
+                    ) from None
         except BaseException:
             # Only the keys of dossiers still absent: a dossier another load saved meanwhile
             # (the conflict that failed this save) was encrypted with the key found here.
@@ -156,6 +166,8 @@ class ApplicationBase(Application[UUID]):
                 for sujet in set(faites) - self.magasin.existants(faites):
                     self.coffre.detruire(sujet)
             raise
+        for ecouteur in self.ecouteurs:
+            ecouteur(agregats)
 
     # ------------------------------------------------------------------ machinery
 

@@ -8,7 +8,9 @@ to four past events, a programme for a third. The figures are the whole command'
 checking, building the aggregates, encrypting the personal data, saving), measured in-process;
 the number of events is read from the store (creation + past events). Baseline, in the same
 run: the same stored events inserted raw by the library's ``insert_events`` into an empty store,
-batch by batch (``ratio_au_brut``). Ends with one line of JSON."""
+batch by batch (``ratio_au_brut``); and, to show what the import adds to its own write path, the
+same events through the store's bulk path alone (``COPY`` on PostgreSQL, the recorder's insert on
+SQLite: ``ratio_a_la_copie_brute``). Ends with one line of JSON."""
 
 from __future__ import annotations
 
@@ -112,11 +114,13 @@ def position(base: Base) -> int:
         app.close()
 
 
-def brut(base: Base, autre: Base, avant: int, evenements_par_lot: int) -> float:
-    """Baseline: the same stored events (read back from ``base``) inserted raw with the
-    library's ``insert_events`` into an empty store, batch by batch; events/s."""
+def brut(base: Base, autre: Base, avant: int, evenements_par_lot: int, copie: bool) -> float:
+    """Baseline: the same stored events (read back from ``base``) inserted raw into an empty
+    store, batch by batch, with the library's ``insert_events`` or (``copie``) the store's
+    bulk path that the import itself uses (``COPY`` on PostgreSQL); events/s."""
     source = Cotraitance(env=base.env, ports=ports(base))
     cible = Cotraitance(env=autre.env, ports=ports(autre))
+    inserer = cible.magasin.inserer_en_masse if copie else cible.recorder.insert_events
     try:
         lus = source.recorder.select_notifications(
             start=avant, limit=10**9, inclusive_of_start=False
@@ -126,14 +130,16 @@ def brut(base: Base, autre: Base, avant: int, evenements_par_lot: int) -> float:
         ]
         debut = time.perf_counter()
         for i in range(0, len(stockes), evenements_par_lot):
-            cible.recorder.insert_events(stockes[i : i + evenements_par_lot])
+            inserer(stockes[i : i + evenements_par_lot])
         return len(stockes) / (time.perf_counter() - debut)
     finally:
         source.close()
         cible.close()
 
 
-def mesurer(base: Base, autre: Base, fichier: Path, n: int, lot: int) -> dict[str, float]:
+def mesurer(
+    base: Base, autre: Base, copie: Base, fichier: Path, n: int, lot: int
+) -> dict[str, float]:
     os.environ["COTRAITANCE_DATABASE_URL"] = base.url
     with redirect_stdout(StringIO()):
         assert main(["import", "missions-locales", str(ML)]) == 0
@@ -145,7 +151,9 @@ def mesurer(base: Base, autre: Base, fichier: Path, n: int, lot: int) -> dict[st
     duree = time.perf_counter() - debut
     assert code == 0, sortie.getvalue()[-2000:]
     evenements = position(base) - avant
-    reference = brut(base, autre, avant, round(lot * evenements / n))
+    par_lot = round(lot * evenements / n)
+    reference = brut(base, autre, avant, par_lot, copie=False)
+    copie_brute = brut(base, copie, avant, par_lot, copie=True)
     return {
         "secondes": round(duree, 2),
         "dossiers_par_s": round(n / duree),
@@ -153,6 +161,8 @@ def mesurer(base: Base, autre: Base, fichier: Path, n: int, lot: int) -> dict[st
         "evenements": evenements,
         "brut_evenements_par_s": round(reference),
         "ratio_au_brut": round(evenements / duree / reference, 2),
+        "copie_brute_evenements_par_s": round(copie_brute),
+        "ratio_a_la_copie_brute": round(evenements / duree / copie_brute, 2),
     }
 
 
@@ -167,16 +177,19 @@ def main_bench() -> None:
     with tempfile.TemporaryDirectory() as dossier:
         fichier = Path(dossier) / "dossiers.jsonl"
         generer(fichier, n)
-        sqlite = base_depuis_url(f"sqlite:///{Path(dossier) / 'bench.db'}")
-        sqlite_brut = base_depuis_url(f"sqlite:///{Path(dossier) / 'brut.db'}")
-        resultats["sqlite"] = mesurer(sqlite, sqlite_brut, fichier, n, args.lot)
+        sqlite, sqlite_brut, sqlite_copie = (
+            base_depuis_url(f"sqlite:///{Path(dossier) / nom}")
+            for nom in ("bench.db", "brut.db", "copie.db")
+        )
+        resultats["sqlite"] = mesurer(sqlite, sqlite_brut, sqlite_copie, fichier, n, args.lot)
         print(f"SQLite     : {resultats['sqlite']}", flush=True)
-        schemas = [f"bench_import_{uuid.uuid4().hex[:8]}" for _ in range(2)]
-        pg, pg_brut = (base_depuis_url(f"{POSTGRES}?schema={s}") for s in schemas)
+        schemas = [f"bench_import_{uuid.uuid4().hex[:8]}" for _ in range(3)]
+        pg, pg_brut, pg_copie = (base_depuis_url(f"{POSTGRES}?schema={s}") for s in schemas)
         try:
             with psycopg.connect(pg_brut.conninfo(), autocommit=True) as conn:
-                conn.execute(f'CREATE SCHEMA "{schemas[1]}"')
-            resultats["postgres"] = mesurer(pg, pg_brut, fichier, n, args.lot)
+                for schema in schemas[1:]:
+                    conn.execute(f'CREATE SCHEMA "{schema}"')
+            resultats["postgres"] = mesurer(pg, pg_brut, pg_copie, fichier, n, args.lot)
             print(f"PostgreSQL : {resultats['postgres']}", flush=True)
         finally:
             with psycopg.connect(pg.conninfo(), autocommit=True) as conn:

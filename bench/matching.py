@@ -12,7 +12,9 @@ dossiers, 1,000 affectations (under a minute). Phases:
    (exact birth date + mean Jaro-Winkler of the names) on the same data, same run;
 3. on PostgreSQL (``COTRAITANCE_BENCH_POSTGRES_URL``, default the local server; a scratch
    schema dropped at the end): ``import dossiers`` of the dossiers (dossiers/s, events/s)
-   against ``insert_events`` of the same events in bulk (``load_ratio_to_raw``), then the
+   against ``insert_events`` of the same events in batches of the import's size
+   (``load_ratio_to_raw``) and against the store's bulk path alone (``COPY``, which the import
+   writes with: ``load_ratio_to_raw_copy``), then the
    matching index built by its processor, then single lookups through the service's port: an
    affectation matched, a ``creerDossier`` duplicate check (p50 over 200 each). ``--quick`` and
    ``--sans-postgres`` skip nothing of the keys: figures of a skipped phase are null.
@@ -121,9 +123,9 @@ def phase_postgres(repertoire: Path, echantillon: int) -> dict[str, Any]:
         "COTRAITANCE_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
     )
     suffixe = uuid.uuid4().hex[:8]
-    bases = [base_depuis_url(f"{url}?schema=bench_rap_{n}_{suffixe}") for n in ("a", "b")]
+    bases = [base_depuis_url(f"{url}?schema=bench_rap_{n}_{suffixe}") for n in ("a", "b", "c")]
     try:
-        base, brute = bases
+        base, brute, copiee = bases
         os.environ["COTRAITANCE_DATABASE_URL"] = base.url
         with contextlib.redirect_stdout(io.StringIO()):
             cotraitance(["import", "missions-locales", str(repertoire / "missions-locales.jsonl")])
@@ -140,23 +142,33 @@ def phase_postgres(repertoire: Path, echantillon: int) -> dict[str, Any]:
         dossiers = sum(1 for _ in evaluation.lire(repertoire / "dossiers.jsonl"))
         trace(f"  import dossiers: {dossiers} in {chargement:.1f} s, {evenements} events")
 
-        # The same stored events inserted raw, batch by batch, into an empty store.
-        autre = construire_application(brute)
-        insertion = 0.0
-        lu = avant
-        while True:
-            page = app.recorder.select_notifications(lu + 1, 500)
-            if not page:
-                break
-            lot = [
-                StoredEvent(n.originator_id, n.originator_version, n.topic, n.state) for n in page
-            ]
-            t0 = time.perf_counter()
-            autre.recorder.insert_events(lot)
-            insertion += time.perf_counter() - t0
-            lu = page[-1].id
-        autre.close()
+        # The same stored events inserted raw, batch by batch, into an empty store: with the
+        # library's insert_events (the baseline), and with the store's bulk path alone (COPY,
+        # what the import writes with: what the import adds to its own write).
+        def inserer_brut(cible: Any, en_masse: bool) -> float:
+            autre = construire_application(cible)
+            inserer = autre.magasin.inserer_en_masse if en_masse else autre.recorder.insert_events
+            insertion = 0.0
+            lu = avant
+            while True:
+                page = app.recorder.select_notifications(lu + 1, 2000)
+                if not page:
+                    break
+                lot = [
+                    StoredEvent(n.originator_id, n.originator_version, n.topic, n.state)
+                    for n in page
+                ]
+                t0 = time.perf_counter()
+                inserer(lot)
+                insertion += time.perf_counter() - t0
+                lu = page[-1].id
+            autre.close()
+            return insertion
+
+        insertion = inserer_brut(brute, en_masse=False)
         trace(f"  raw insert_events: {evenements / insertion:,.0f} events/s")
+        copie = inserer_brut(copiee, en_masse=True)
+        trace(f"  raw COPY: {evenements / copie:,.0f} events/s")
 
         service = assembler(base, app)
         debut = time.perf_counter()
@@ -184,6 +196,8 @@ def phase_postgres(repertoire: Path, echantillon: int) -> dict[str, Any]:
             "load_events_per_s": round(evenements / chargement),
             "raw_events_per_s": round(evenements / insertion),
             "load_ratio_to_raw": round((evenements / chargement) / (evenements / insertion), 3),
+            "raw_copy_events_per_s": round(evenements / copie),
+            "load_ratio_to_raw_copy": round(copie / chargement, 3),
             "load_peak_rss_mb": round(evaluation.rss_max_mo(), 1),
             "index_build_s": round(index_s, 1),
             "single_match_ms_p50": p50(affectations),
@@ -248,6 +262,8 @@ def main() -> int:
         "load_events_per_s": sql.get("load_events_per_s"),
         "raw_events_per_s": sql.get("raw_events_per_s"),
         "load_ratio_to_raw": sql.get("load_ratio_to_raw"),
+        "raw_copy_events_per_s": sql.get("raw_copy_events_per_s"),
+        "load_ratio_to_raw_copy": sql.get("load_ratio_to_raw_copy"),
         "load_peak_rss_mb": sql.get("load_peak_rss_mb"),
         "load_rows_rejected": sql.get("load_rows_rejected"),
         "index_build_s_sql": sql.get("index_build_s"),
@@ -278,7 +294,8 @@ def main() -> int:
             f"duplicate check p50 {sql['duplicate_check_ms_p50']} ms; import dossiers "
             f"{sql['load_dossiers_per_s']:,.0f} dossiers/s ({sql['load_events_per_s']:,.0f} "
             f"events/s) vs raw insert_events {sql['raw_events_per_s']:,.0f} events/s: ratio "
-            f"{sql['load_ratio_to_raw']}"
+            f"{sql['load_ratio_to_raw']} (vs raw COPY {sql['raw_copy_events_per_s']:,.0f} "
+            f"events/s: {sql['load_ratio_to_raw_copy']})"
         )
     print(json.dumps(figures))
     return 0

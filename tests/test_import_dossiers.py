@@ -241,7 +241,7 @@ def test_un_lot_qui_echoue_ne_laisse_aucune_cle_sans_son_dossier(
         raise RuntimeError("panne")
 
     with application(base) as app:
-        monkeypatch.setattr(app, "save", panne)
+        monkeypatch.setattr(app.magasin, "inserer_en_masse", panne)
         with pytest.raises(RuntimeError):
             app.reprendre_dossiers(systeme(ML), [repris])
         assert app.coffre.cle(repris.dossier_id()) is None

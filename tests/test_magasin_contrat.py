@@ -4,13 +4,15 @@ closed (R20): no way to write personal fields in clear."""
 
 from __future__ import annotations
 
+import threading
 from datetime import date
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
+import psycopg
 import pytest
 from eventsourcing.application import Application
-from eventsourcing.persistence import JSONTranscoder, Mapper
+from eventsourcing.persistence import IntegrityError, JSONTranscoder, Mapper, StoredEvent
 from eventsourcing.utils import get_topic
 
 from application.contexte import Contexte
@@ -83,6 +85,82 @@ def test_le_journal_des_notifications_se_lit_par_lots_et_par_sujets(
     lues = app.magasin.notifications(depart, 10, fin)
     assert [n.id for n in lues] == [depart + 1, depart + 2]
     assert app.magasin.notifications(depart, 10, fin, [get_topic(Dossier.Justifie)]) == []
+
+
+# ------------------------------------------------------------------ the bulk path (loads)
+
+
+def _stockes(n: int, premiere_version: int = 1) -> list[StoredEvent]:
+    """``n`` stored events of one aggregate that no one else writes, as the mapper makes them."""
+    originaire = uuid4()
+    return [
+        StoredEvent(originaire, v, "tests:Bidon", f'{{"v": {v}}}'.encode())
+        for v in range(premiere_version, premiere_version + n)
+    ]
+
+
+def test_le_chemin_en_masse_ecrit_dans_le_journal_comme_le_depot(app: Cotraitance) -> None:
+    """COPY on PostgreSQL: the same table, read back by the library, with contiguous
+    notification ids in the order given."""
+    depart = app.magasin.position()
+    stockes = _stockes(5)
+    app.magasin.inserer_en_masse(stockes)
+    lues = app.magasin.notifications(depart, 10, depart + 10)
+    assert [n.id for n in lues] == list(range(depart + 1, depart + 6))
+    assert [(n.originator_id, n.originator_version, n.topic, n.state) for n in lues] == [
+        (s.originator_id, s.originator_version, s.topic, s.state) for s in stockes
+    ]
+    assert app.magasin.existants([stockes[0].originator_id]) == {stockes[0].originator_id}
+
+
+def test_le_chemin_en_masse_est_atomique_sur_une_version_deja_enregistree(
+    app: Cotraitance,
+) -> None:
+    """One version already there fails the whole batch with the library's IntegrityError
+    (the application turns it into a ConflitVersion), and writes nothing of it."""
+    deja = _stockes(2)
+    app.magasin.inserer_en_masse(deja)
+    depart = app.magasin.position()
+    autre = _stockes(3)
+    doublon = StoredEvent(deja[0].originator_id, 2, "tests:Bidon", b"{}")
+    with pytest.raises(IntegrityError):
+        app.magasin.inserer_en_masse([*autre, doublon])
+    assert app.magasin.position() == depart
+    assert app.magasin.existants([autre[0].originator_id]) == set()
+
+
+@pytest.mark.postgres
+def test_le_chemin_en_masse_prend_le_verrou_de_la_bibliotheque(base_postgres: Base) -> None:
+    """The library's guarantee (a reader never passes a gap that fills later) rests on its
+    table lock: the bulk path waits for another writer's open insert (a ROW EXCLUSIVE lock,
+    which a plain COPY would not wait for) like ``insert_events`` does, and wakes the
+    library's LISTEN subscribers."""
+    app = Cotraitance(env=base_postgres.env, ports=ports(base_postgres))
+    try:
+        table = f'"{base_postgres.postgres_schema}"."{app.recorder.events_table_name}"'
+        depart = app.magasin.position()
+        abonnement = app.recorder.subscribe(gt=depart)
+        fini = threading.Event()
+        with psycopg.connect(base_postgres.conninfo()) as verrou:
+            verrou.execute(f"LOCK TABLE {table} IN ROW EXCLUSIVE MODE")
+            fil = threading.Thread(
+                target=lambda: (app.magasin.inserer_en_masse(_stockes(3)), fini.set())
+            )
+            fil.start()
+            assert not fini.wait(0.5), "the bulk path wrote while the table was locked"
+            verrou.rollback()
+        assert fini.wait(10)
+        fil.join()
+        recus: list[Any] = []
+        lecteur = threading.Thread(
+            target=lambda: recus.extend(next(abonnement) for _ in range(3)), daemon=True
+        )
+        lecteur.start()
+        lecteur.join(10)
+        abonnement.stop()
+        assert [n.id for n in recus] == [depart + 1, depart + 2, depart + 3], "not woken"
+    finally:
+        app.close()
 
 
 # ------------------------------------------------------------------ fail closed (R20)

@@ -118,6 +118,31 @@ class MagasinEvenements:
                 for ligne in cur.fetchall()
             ]
 
+    def inserer_en_masse(self, stockes: Sequence[StoredEvent]) -> None:
+        """Many new stored events in one transaction (a bulk load). PostgreSQL: ``COPY`` in
+        binary, under the library's own table lock and notification, as its ``insert_events``
+        takes them (commit order is notification order: a reader never passes a gap that
+        fills later); a version already recorded fails the whole copy with the library's
+        ``IntegrityError``. SQLite: the recorder's insert."""
+        if not stockes:
+            return
+        if not self.est_postgres:
+            self._recorder.insert_events(stockes)
+            return
+        schema, table = self._datastore.schema, self._recorder.events_table_name
+        with self._datastore.transaction(commit=True) as cur:
+            cur.execute(f"SET LOCAL lock_timeout = '{int(self._datastore.lock_timeout)}s'")
+            cur.execute(f'LOCK TABLE "{schema}"."{table}" IN EXCLUSIVE MODE')
+            cur.execute(f'NOTIFY "{self._recorder.channel_name}"')
+            copie = (
+                f'COPY "{schema}"."{table}" (originator_id, originator_version, topic, state) '
+                "FROM STDIN (FORMAT BINARY)"
+            )
+            with cur.copy(copie) as flot:
+                flot.set_types([self._datastore.originator_id_type, "int8", "text", "bytea"])
+                for e in stockes:
+                    flot.write_row((e.originator_id, e.originator_version, e.topic, e.state))
+
     @staticmethod
     def estampiller(evenements: Sequence[Any], meta: dict[str, Any]) -> None:
         """R21 metadata on events about to be saved (events are frozen: set it the library's
