@@ -199,6 +199,7 @@ def phase_postgres(repertoire: Path, echantillon: int) -> dict[str, Any]:
             "raw_copy_events_per_s": round(evenements / copie),
             "load_ratio_to_raw_copy": round(copie / chargement, 3),
             "load_peak_rss_mb": round(evaluation.rss_max_mo(), 1),
+            "load_worker_peak_rss_mb": round(evaluation.rss_max_mo(enfants=True), 1),
             "index_build_s": round(index_s, 1),
             "single_match_ms_p50": p50(affectations),
             "duplicate_check_ms_p50": p50(dossiers_echantillon),
@@ -265,6 +266,7 @@ def main() -> int:
         "raw_copy_events_per_s": sql.get("raw_copy_events_per_s"),
         "load_ratio_to_raw_copy": sql.get("load_ratio_to_raw_copy"),
         "load_peak_rss_mb": sql.get("load_peak_rss_mb"),
+        "load_worker_peak_rss_mb": sql.get("load_worker_peak_rss_mb"),
         "load_rows_rejected": sql.get("load_rows_rejected"),
         "index_build_s_sql": sql.get("index_build_s"),
     }

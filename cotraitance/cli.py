@@ -29,7 +29,7 @@ from cotraitance.demo import ML as DEMO_ML
 from cotraitance.imports import EXIT_LIGNES_REJETEES, dude_recuperer, importer_affectations
 from cotraitance.population import DATE_REFERENCE, Parametres, ParametresInvalides, generer
 from cotraitance.racine import Service, construire, processeurs, reglages_api, secret_dev
-from cotraitance.reprise import LOT_DOSSIERS, importer_dossiers
+from cotraitance.reprise import LOT_DOSSIERS, PROCESSUS, importer_dossiers
 from cotraitance.settings import ConfigurationInvalide, Settings
 from domain.erreurs import ErreurMetier
 from domain.valeurs import Role
@@ -48,6 +48,10 @@ BASE_INDISPONIBLE = (
     persistance_es.InterfaceError,
 )
 """What a database that cannot answer raises: a message, never a traceback."""
+
+
+EXIT_INTERROMPU = 130
+"""Ctrl-C, as shells report it (128 + SIGINT)."""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -76,6 +80,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     try:
         return int(args.action(service, args))
+    except KeyboardInterrupt:
+        print(
+            "interrompu : ce qui a été enregistré avant l'est ; relancez la commande pour la "
+            "suite (ce qui est déjà là n'est pas enregistré deux fois)",
+            file=sys.stderr,
+        )
+        return EXIT_INTERROMPU
     except BASE_INDISPONIBLE as exc:
         print(
             f"la base de données a cessé de répondre ({type(exc).__name__}) : ce qui a été "
@@ -158,6 +169,13 @@ def _parser() -> argparse.ArgumentParser:
     dossiers.add_argument("file", type=Path, help="fichier JSON Lines (un dossier par ligne)")
     dossiers.add_argument(
         "--lot", type=int, default=LOT_DOSSIERS, help="dossiers enregistrés ensemble"
+    )
+    dossiers.add_argument(
+        "--processus",
+        type=int,
+        default=None,
+        help=f"processus de chargement (0 : dans ce processus) ; par défaut {PROCESSUS} sur "
+        "PostgreSQL pour un fichier de plus de 8 Mo, 0 sinon",
     )
     dossiers.set_defaults(action=importer_dossiers)
 

@@ -85,9 +85,12 @@ def rss_mo() -> float:
     return pic / (1024 * 1024) if sys.platform == "darwin" else pic / 1024
 
 
-def rss_max_mo() -> float:
-    """This process's peak resident memory."""
-    pic = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+def rss_max_mo(enfants: bool = False) -> float:
+    """This process's peak resident memory; ``enfants``: that of its largest child process
+    that ended (a loading process)."""
+    pic = resource.getrusage(
+        resource.RUSAGE_CHILDREN if enfants else resource.RUSAGE_SELF
+    ).ru_maxrss
     return pic / (1024 * 1024) if sys.platform == "darwin" else pic / 1024
 
 

@@ -1,33 +1,49 @@
 """La commande ``import dossiers`` : les dossiers existants d'une Mission Locale (DESIGN §4),
-chargés par lots d'une même Mission Locale, chaque lot en un enregistrement atomique ; pendant
-qu'un lot s'écrit, le suivant se lit et se vérifie. Mêmes rejets, bilan et codes de sortie que
+chargés par lots d'une même Mission Locale, chaque lot en un enregistrement atomique. Ce
+processus lit et vérifie les lignes ; les lots se construisent, se chiffrent et s'écrivent
+ailleurs pendant ce temps : dans des processus de chargement sur PostgreSQL (un fichier assez
+gros), dans un fil de ce processus sinon. Mêmes rejets, bilan et codes de sortie que
 ``import affectations``."""
 
 from __future__ import annotations
 
 import argparse
+import atexit
+import multiprocessing
+import signal
 import sys
 import time
 from collections import deque
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from pathlib import Path
 
-from application.reprise import DEJA_PRESENT, NOUVEAU, Repris
+from application.contexte import Contexte
+from application.magasin.persistance import base_depuis_url
+from application.reprise import DEJA_PRESENT, NOUVEAU, DossierRepris, Repris
 from application.service import Cotraitance
 from cotraitance.imports import EXIT_ECHEC, Bilan, MissionsLocalesConnues, barre
-from cotraitance.racine import Service
+from cotraitance.racine import Service, construire_application
 from domain.erreurs import ErreurMetier
+from domain.regles import Regles
 from integrations.referentiel.champs import raison
 from integrations.referentiel.lignes import LigneRejetee
 from integrations.reprise.dossiers import DossierLu, lire_dossiers
 
 LOT_DOSSIERS = 500
-EN_VOL = 1
-"""Batches being saved while the next is read: one. Two at once (one writing while the other
-builds its events) gained 7 % on SQLite and lost 18 % on PostgreSQL on a 2-core machine that
-also runs the database (measured with ``bench/import_dossiers.py``)."""
+PROCESSUS = 2
+"""Loading processes on PostgreSQL. Building a batch's aggregates and encrypting its personal
+data is Python work that one process does on one core; two processes, with this one reading,
+load a file about 1.8 times as fast as one on a 2-core machine that also runs the database
+(``bench/import_dossiers.py``)."""
+SEUIL_PROCESSUS = 8_000_000
+"""Bytes: a smaller file is loaded in this process (starting the workers would cost more than
+they save: each opens the application, about a second)."""
 
 Issues = list[Repris | ErreurMetier]
+Soumettre = Callable[[Contexte, list[DossierRepris]], "Future[Issues]"]
 
 
 def importer_dossiers(service: Service, args: argparse.Namespace) -> int:
@@ -38,18 +54,33 @@ def importer_dossiers(service: Service, args: argparse.Namespace) -> int:
     bilan = Bilan("import-dossiers")
     debut = time.perf_counter()
     connues = MissionsLocalesConnues(service.app)
-    with (
-        barre(chemin.name, chemin.stat().st_size) as avancer,
-        ThreadPoolExecutor(EN_VOL, thread_name_prefix="import-dossiers") as pool,
-    ):
-        chargement = Chargement(service.app, bilan, args.lot, pool)
-        for lu in lire_dossiers(chemin, connues, avancer):
-            if isinstance(lu, LigneRejetee):
-                bilan.rejets.append(lu)
-            else:
-                bilan.avertir(lu.ou, lu.avertissements)
-                chargement.ajouter(lu)
-        chargement.terminer()
+    processus = args.processus
+    if processus is None:
+        gros = chemin.stat().st_size >= SEUIL_PROCESSUS
+        processus = PROCESSUS if service.base.est_postgres and gros else 0
+    elif processus > 0 and not service.base.est_postgres:
+        print("SQLite n'a qu'un écrivain à la fois : chargement dans ce processus", file=sys.stderr)
+        processus = 0
+    try:
+        with (
+            barre(chemin.name, chemin.stat().st_size) as avancer,
+            _chargeurs(service, processus) as soumettre,
+        ):
+            chargement = Chargement(bilan, args.lot, soumettre, max(1, 2 * processus))
+            for lu in lire_dossiers(chemin, connues, avancer):
+                if isinstance(lu, LigneRejetee):
+                    bilan.rejets.append(lu)
+                else:
+                    bilan.avertir(lu.ou, lu.avertissements)
+                    chargement.ajouter(lu)
+            chargement.terminer()
+    except BrokenProcessPool as exc:
+        print(
+            f"un processus de chargement s'est arrêté ({exc}) : ce qui a été enregistré avant "
+            "l'est ; relancez la commande (ce qui est déjà là n'est pas enregistré deux fois)",
+            file=sys.stderr,
+        )
+        return EXIT_ECHEC
     duree = max(time.perf_counter() - debut, 1e-6)
     n, evenements = bilan.issues, chargement.evenements
     enregistres = n[NOUVEAU] + evenements  # each new dossier's creation and its past events
@@ -65,16 +96,14 @@ def importer_dossiers(service: Service, args: argparse.Namespace) -> int:
 
 
 class Chargement:
-    """Rows gathered by ML into batches; a full batch goes to the pool; the outcomes are
-    counted here, in the command's thread."""
+    """Rows gathered by ML into batches; a full batch is submitted; the outcomes are counted
+    here, in the command's thread, in the order of the file."""
 
-    def __init__(
-        self, app: Cotraitance, bilan: Bilan, taille: int, pool: ThreadPoolExecutor
-    ) -> None:
-        self.app = app
+    def __init__(self, bilan: Bilan, taille: int, soumettre: Soumettre, en_vol: int) -> None:
         self.bilan = bilan
         self.taille = max(1, taille)
-        self.pool = pool
+        self.soumettre = soumettre
+        self.en_vol = en_vol
         self.evenements = 0
         self._lots: dict[str, list[DossierLu]] = {}
         self._en_vol: deque[tuple[Future[Issues], list[DossierLu]]] = deque()
@@ -94,10 +123,9 @@ class Chargement:
 
     def _envoyer(self, code: str) -> None:
         lot = self._lots.pop(code)
-        while len(self._en_vol) >= EN_VOL:
+        while len(self._en_vol) >= self.en_vol:
             self._compter(*self._en_vol.popleft())
-        dossiers = [lu.dossier for lu in lot]
-        futur = self.pool.submit(self.app.reprendre_dossiers, self.bilan.contexte(code), dossiers)
+        futur = self.soumettre(self.bilan.contexte(code), [lu.dossier for lu in lot])
         self._en_vol.append((futur, lot))
 
     def _compter(self, futur: Future[Issues], lot: list[DossierLu]) -> None:
@@ -107,3 +135,53 @@ class Chargement:
                 self.evenements += issue.evenements
             else:
                 self.bilan.rejets.append(LigneRejetee(lu.ligne, raison(issue)))
+
+
+@contextmanager
+def _chargeurs(service: Service, processus: int) -> Iterator[Soumettre]:
+    """Where batches are saved: ``processus`` worker processes, each with its own application
+    on the same database; or (0) one thread of this process, so that the next batch is read
+    while one is saved (SQLite, which serialises its writers anyway, and small files)."""
+    executeur: Executor
+    if processus <= 0:
+        app = service.app
+        executeur = ThreadPoolExecutor(1, thread_name_prefix="import-dossiers")
+
+        def soumettre(ctx: Contexte, lot: list[DossierRepris]) -> Future[Issues]:
+            return executeur.submit(app.reprendre_dossiers, ctx, lot)
+
+    else:
+        contexte_mp = multiprocessing.get_context("spawn")
+        initargs = (service.base.url, service.app.regles)
+        executeur = ProcessPoolExecutor(processus, contexte_mp, _ouvrir, initargs)
+
+        def soumettre(ctx: Contexte, lot: list[DossierRepris]) -> Future[Issues]:
+            return executeur.submit(_reprendre, ctx, lot)
+
+    try:
+        yield soumettre
+    except BaseException:
+        # Interrupted or failed: the batches being saved finish (each is atomic), those still
+        # queued for the workers are dropped (in a thread, the one batch submitted is saved);
+        # loading the file again records only what is missing.
+        executeur.shutdown(wait=True, cancel_futures=processus > 0)
+        raise
+    executeur.shutdown(wait=True)
+
+
+# ------------------------------------------------------------------ in a loading process
+
+_APPLICATION: list[Cotraitance] = []
+
+
+def _ouvrir(url: str, regles: Regles) -> None:
+    """A loading process's application. Ctrl-C is the command's to handle: it stops the
+    workers itself, without each of them printing its own interruption."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    app = construire_application(base_depuis_url(url), regles=regles)
+    atexit.register(app.close)
+    _APPLICATION.append(app)
+
+
+def _reprendre(ctx: Contexte, lot: list[DossierRepris]) -> Issues:
+    return _APPLICATION[0].reprendre_dossiers(ctx, lot)

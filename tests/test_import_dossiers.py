@@ -4,19 +4,23 @@ loaded dossiers complete (identity, programmes, past events) and found by the do
 
 from __future__ import annotations
 
+import argparse
 import json
 from datetime import date
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 from uuid import UUID
 
 import pytest
 
 from application.contexte import Contexte, systeme
-from application.magasin.persistance import Base
+from application.magasin.persistance import Base, base_depuis_url
 from application.reprise import DossierRepris
-from cotraitance.imports import EXIT_LIGNES_REJETEES
+from cotraitance import reprise
+from cotraitance.imports import EXIT_ECHEC, EXIT_LIGNES_REJETEES
 from cotraitance.racine import assembler
+from cotraitance.reprise import importer_dossiers
 from domain.dossier import Dossier
 from domain.erreurs import ConflitVersion, NonAutorise
 from domain.valeurs import Acteur, Identite, Role, TypeEvenement
@@ -134,6 +138,102 @@ def test_des_lots_successifs_chargent_tout_une_seule_fois(
     code, sortie = lancer(capsys, "import", "dossiers", str(fichier), "--lot", "3")
     assert "0 nouveau(x) (0 événement(s) passé(s)), 6 déjà présent(s), 1 rejeté(s)" in sortie
     assert _trouves(base_cli) == {f"L-{i}" for i in range(7) if i != 3}
+
+
+@pytest.mark.postgres
+def test_des_processus_de_chargement_chargent_comme_ce_processus(
+    base_postgres: Base,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Batches saved by two worker processes at once: the same outcomes, in the file's order,
+    as in one process: a row the domain refuses (in a worker) reported with its line, a dossier
+    repeated in two batches saved once, a second load recording nothing."""
+    preparer_cli(base_postgres, monkeypatch)
+    lignes = [_ligne(idDossier=f"P-{i}", nom=f"Nom{i}") for i in range(9)]
+    futur = [{"type": "ATELIER", "date": "2999-01-01"}]
+    lignes[4] = _ligne(idDossier="P-4", evenements=futur)
+    lignes[8] = _ligne(idDossier="P-1", nom="Nom1")  # P-1 again, in another batch
+    fichier = ecrire(tmp_path / "d.jsonl", lignes)
+    args = ("import", "dossiers", str(fichier), "--lot", "2", "--processus", "2")
+    code, sortie = lancer(capsys, *args)
+    assert code == EXIT_LIGNES_REJETEES, sortie
+    attendu = "7 nouveau(x) (14 événement(s) passé(s)), 1 déjà présent(s), 1 rejeté(s)"
+    assert f"9 dossier(s) lu(s) : {attendu}" in sortie
+    assert "rejet ligne 5 : date : La date d'un événement ne peut pas être dans le futur." in sortie
+    assert _trouves(base_postgres) == {f"P-{i}" for i in range(8) if i != 4}
+    avant = position(base_postgres)
+    code, sortie = lancer(capsys, *args)
+    assert "0 nouveau(x) (0 événement(s) passé(s)), 8 déjà présent(s), 1 rejeté(s)" in sortie
+    assert position(base_postgres) == avant
+
+
+@pytest.mark.postgres
+def test_un_processus_de_chargement_qui_ne_peut_s_ouvrir_arrete_la_commande_proprement(
+    base_postgres: Base,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A worker that cannot reach the database: a French message and exit code 1, never a
+    traceback; nothing half-loaded is left to fear (a batch is atomic, loading again is
+    idempotent)."""
+    preparer_cli(base_postgres, monkeypatch)
+    injoignable = base_depuis_url("postgresql://postgres@127.0.0.1:9/nulle_part?schema=x")
+    fichier = ecrire(tmp_path / "d.jsonl", [_ligne(idDossier="Q-1")])
+    with application(base_postgres) as app:
+        service = SimpleNamespace(app=app, base=injoignable)
+        args = argparse.Namespace(file=fichier, lot=2, processus=1)
+        capsys.readouterr()
+        code = importer_dossiers(service, args)  # type: ignore[arg-type]
+    sortie = capsys.readouterr()
+    assert code == EXIT_ECHEC
+    assert "un processus de chargement s'est arrêté" in sortie.err
+    assert "Traceback" not in sortie.out + sortie.err
+
+
+def test_sur_sqlite_les_processus_demandes_cedent_la_place_a_ce_processus(
+    base_sqlite: Base,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    preparer_cli(base_sqlite, monkeypatch)
+    fichier = ecrire(tmp_path / "d.jsonl", [_ligne(idDossier="S-1")])
+    code, sortie = lancer(capsys, "import", "dossiers", str(fichier), "--processus", "2")
+    assert code == 0
+    assert "SQLite n'a qu'un écrivain à la fois : chargement dans ce processus" in sortie
+    assert "1 nouveau(x)" in sortie
+
+
+def test_interrompue_la_commande_le_dit_et_la_relancer_charge_la_suite(
+    base_cli: Base,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Ctrl-C mid-file: a French message and the shells' code 130, no traceback; what was
+    saved stays, and the same command then loads the rest."""
+    fichier = ecrire(tmp_path / "d.jsonl", [_ligne(idDossier=f"I-{i}") for i in range(5)])
+    lire = reprise.lire_dossiers
+
+    def interrompue(*args: Any, **kwargs: Any) -> Any:
+        for rang, lu in enumerate(lire(*args, **kwargs)):
+            if rang == 3:
+                raise KeyboardInterrupt
+            yield lu
+
+    monkeypatch.setattr(reprise, "lire_dossiers", interrompue)
+    code, sortie = lancer(capsys, "import", "dossiers", str(fichier), "--lot", "2")
+    assert code == 130
+    assert "interrompu : ce qui a été enregistré avant l'est" in sortie
+    assert "Traceback" not in sortie
+    assert _trouves(base_cli) == {"I-0", "I-1"}
+    monkeypatch.setattr(reprise, "lire_dossiers", lire)
+    code, sortie = lancer(capsys, "import", "dossiers", str(fichier))
+    assert "3 nouveau(x) (6 événement(s) passé(s)), 2 déjà présent(s)" in sortie
+    assert _trouves(base_cli) == {f"I-{i}" for i in range(5)}
 
 
 LIGNES_FAUTIVES = [
