@@ -13,12 +13,13 @@ import multiprocessing
 import signal
 import sys
 import time
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from pathlib import Path
+from uuid import UUID
 
 from application.contexte import Contexte
 from application.magasin.persistance import base_depuis_url
@@ -26,7 +27,7 @@ from application.reprise import DEJA_PRESENT, NOUVEAU, DossierRepris, Repris
 from application.service import Cotraitance
 from cotraitance.imports import EXIT_ECHEC, Bilan, MissionsLocalesConnues, barre
 from cotraitance.racine import Service, construire_application
-from domain.erreurs import ErreurMetier
+from domain.erreurs import ConflitVersion, ErreurMetier
 from domain.regles import Regles
 from integrations.referentiel.champs import raison
 from integrations.referentiel.lignes import LigneRejetee
@@ -74,10 +75,12 @@ def importer_dossiers(service: Service, args: argparse.Namespace) -> int:
                     bilan.avertir(lu.ou, lu.avertissements)
                     chargement.ajouter(lu)
             chargement.terminer()
-    except BrokenProcessPool as exc:
+    except (BrokenProcessPool, ChargeurIndisponible) as exc:
+        pourquoi = exc if isinstance(exc, ChargeurIndisponible) else "arrêté brutalement"
         print(
-            f"un processus de chargement s'est arrêté ({exc}) : ce qui a été enregistré avant "
-            "l'est ; relancez la commande (ce qui est déjà là n'est pas enregistré deux fois)",
+            f"un processus de chargement s'est arrêté ({pourquoi}) : ce qui a été enregistré "
+            "avant l'est ; relancez la commande (ce qui est déjà là n'est pas enregistré deux "
+            "fois)",
             file=sys.stderr,
         )
         return EXIT_ECHEC
@@ -95,9 +98,18 @@ def importer_dossiers(service: Service, args: argparse.Namespace) -> int:
     return bilan.code_de_sortie
 
 
+class ChargeurIndisponible(Exception):
+    """A loading process could not open its application (the database, most often)."""
+
+
 class Chargement:
     """Rows gathered by ML into batches; a full batch is submitted; the outcomes are counted
-    here, in the command's thread, in the order of the file."""
+    here, in the command's thread, in the order of the file.
+
+    A row whose dossier is in a batch still being saved waits for that batch's outcome: two
+    batches saved at once never hold the same dossier, so that a command never races itself
+    (the loser of such a race could fail its whole batch, and its failure remove the
+    personal-data key the winner encrypted with)."""
 
     def __init__(self, bilan: Bilan, taille: int, soumettre: Soumettre, en_vol: int) -> None:
         self.bilan = bilan
@@ -105,15 +117,18 @@ class Chargement:
         self.soumettre = soumettre
         self.en_vol = en_vol
         self.evenements = 0
-        self._lots: dict[str, list[DossierLu]] = {}
-        self._en_vol: deque[tuple[Future[Issues], list[DossierLu]]] = deque()
+        self._lots: dict[str, list[tuple[DossierLu, UUID]]] = {}
+        self._en_vol: deque[tuple[Future[Issues], list[tuple[DossierLu, UUID]]]] = deque()
+        self._ids_en_vol: Counter[UUID] = Counter()
 
     def ajouter(self, lu: DossierLu) -> None:
-        code = lu.dossier.code_ml
-        lot = self._lots.setdefault(code, [])
-        lot.append(lu)
+        dossier_id = lu.dossier.dossier_id()
+        while self._ids_en_vol[dossier_id] and self._en_vol:
+            self._compter(*self._en_vol.popleft())
+        lot = self._lots.setdefault(lu.dossier.code_ml, [])
+        lot.append((lu, dossier_id))
         if len(lot) >= self.taille:
-            self._envoyer(code)
+            self._envoyer(lu.dossier.code_ml)
 
     def terminer(self) -> None:
         for code in list(self._lots):
@@ -125,11 +140,21 @@ class Chargement:
         lot = self._lots.pop(code)
         while len(self._en_vol) >= self.en_vol:
             self._compter(*self._en_vol.popleft())
-        futur = self.soumettre(self.bilan.contexte(code), [lu.dossier for lu in lot])
+        futur = self.soumettre(self.bilan.contexte(code), [lu.dossier for lu, _ in lot])
         self._en_vol.append((futur, lot))
+        self._ids_en_vol.update(dossier_id for _, dossier_id in lot)
 
-    def _compter(self, futur: Future[Issues], lot: list[DossierLu]) -> None:
-        for lu, issue in zip(lot, futur.result(), strict=True):
+    def _compter(self, futur: Future[Issues], lot: list[tuple[DossierLu, UUID]]) -> None:
+        try:
+            issues: Issues = futur.result()
+        except ConflitVersion as exc:
+            # Another load saved some of these dossiers twice while this batch decided: its
+            # rows are reported (nothing of the batch was saved), the others go on.
+            issues = [exc] * len(lot)
+        for (lu, dossier_id), issue in zip(lot, issues, strict=True):
+            self._ids_en_vol[dossier_id] -= 1
+            if not self._ids_en_vol[dossier_id]:
+                del self._ids_en_vol[dossier_id]  # held only while in flight
             if isinstance(issue, Repris):
                 self.bilan.issues[issue.issue] += 1
                 self.evenements += issue.evenements
@@ -172,16 +197,25 @@ def _chargeurs(service: Service, processus: int) -> Iterator[Soumettre]:
 # ------------------------------------------------------------------ in a loading process
 
 _APPLICATION: list[Cotraitance] = []
+_ECHEC: list[str] = []
 
 
 def _ouvrir(url: str, regles: Regles) -> None:
     """A loading process's application. Ctrl-C is the command's to handle: it stops the
-    workers itself, without each of them printing its own interruption."""
+    workers itself, without each of them printing its own interruption. An application that
+    cannot open is said by the first batch (a French message for the command), not by a
+    traceback of the worker."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    app = construire_application(base_depuis_url(url), regles=regles)
+    try:
+        app = construire_application(base_depuis_url(url), regles=regles)
+    except Exception as exc:  # reported by _reprendre, in the command
+        _ECHEC.append(f"{type(exc).__name__} à l'ouverture de la base")
+        return
     atexit.register(app.close)
     _APPLICATION.append(app)
 
 
 def _reprendre(ctx: Contexte, lot: list[DossierRepris]) -> Issues:
+    if _ECHEC:
+        raise ChargeurIndisponible(_ECHEC[0])
     return _APPLICATION[0].reprendre_dossiers(ctx, lot)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from concurrent.futures import Future
 from datetime import date
 from pathlib import Path
 from types import SimpleNamespace
@@ -16,14 +17,15 @@ import pytest
 
 from application.contexte import Contexte, systeme
 from application.magasin.persistance import Base, base_depuis_url
-from application.reprise import DossierRepris
+from application.reprise import NOUVEAU, DossierRepris, Repris
 from cotraitance import reprise
-from cotraitance.imports import EXIT_ECHEC, EXIT_LIGNES_REJETEES
+from cotraitance.imports import EXIT_ECHEC, EXIT_LIGNES_REJETEES, Bilan
 from cotraitance.racine import assembler
-from cotraitance.reprise import importer_dossiers
+from cotraitance.reprise import Chargement, importer_dossiers
 from domain.dossier import Dossier
-from domain.erreurs import ConflitVersion, NonAutorise
+from domain.erreurs import ConflitVersion, ErreurMetier, NonAutorise
 from domain.valeurs import Acteur, Identite, Role, TypeEvenement
+from integrations.reprise.dossiers import DossierLu
 from projections.dossiers import rechercher
 from tests.import_outils import (
     DOSSIERS_JSONL,
@@ -172,25 +174,82 @@ def test_des_processus_de_chargement_chargent_comme_ce_processus(
 @pytest.mark.postgres
 def test_un_processus_de_chargement_qui_ne_peut_s_ouvrir_arrete_la_commande_proprement(
     base_postgres: Base,
-    capsys: pytest.CaptureFixture[str],
+    capfd: pytest.CaptureFixture[str],
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """A worker that cannot reach the database: a French message and exit code 1, never a
-    traceback; nothing half-loaded is left to fear (a batch is atomic, loading again is
-    idempotent)."""
+    traceback, neither the command's nor the worker's own (``capfd``: the workers write to
+    the same descriptors); a batch is atomic and loading again is idempotent."""
     preparer_cli(base_postgres, monkeypatch)
     injoignable = base_depuis_url("postgresql://postgres@127.0.0.1:9/nulle_part?schema=x")
     fichier = ecrire(tmp_path / "d.jsonl", [_ligne(idDossier="Q-1")])
     with application(base_postgres) as app:
         service = SimpleNamespace(app=app, base=injoignable)
         args = argparse.Namespace(file=fichier, lot=2, processus=1)
-        capsys.readouterr()
+        capfd.readouterr()
         code = importer_dossiers(service, args)  # type: ignore[arg-type]
-    sortie = capsys.readouterr()
+    sortie = capfd.readouterr()
     assert code == EXIT_ECHEC
-    assert "un processus de chargement s'est arrêté" in sortie.err
+    assert "un processus de chargement s'est arrêté (OperationalError à l'ouverture" in sortie.err
     assert "Traceback" not in sortie.out + sortie.err
+
+
+def _lu(ligne: int, id_externe: str) -> DossierLu:
+    return DossierLu(ligne, DossierRepris(ML, IDENTITE, id_externe))
+
+
+def test_un_dossier_encore_en_vol_attend_l_issue_de_son_lot() -> None:
+    """Two batches saved at once never hold the same dossier: the row waits until the batch
+    holding it is counted, then goes (and is found already there)."""
+    journal: list[tuple[str, int]] = []
+
+    class Futur(Future[list[Repris | ErreurMetier]]):
+        def __init__(self, rang: int, lot: list[DossierRepris]) -> None:
+            super().__init__()
+            self.rang = rang
+            self.set_result([Repris(NOUVEAU, d.dossier_id()) for d in lot])
+
+        def result(self, timeout: float | None = None) -> list[Repris | ErreurMetier]:
+            journal.append(("compté", self.rang))
+            return super().result(timeout)
+
+    soumis: list[list[str | None]] = []
+
+    def soumettre(_: Contexte, lot: list[DossierRepris]) -> Future[list[Repris | ErreurMetier]]:
+        soumis.append([d.id_externe for d in lot])
+        journal.append(("soumis", len(soumis) - 1))
+        return Futur(len(soumis) - 1, lot)
+
+    chargement = Chargement(Bilan("test"), 2, soumettre, en_vol=4)
+    for rang, id_externe in enumerate(["A", "B", "C", "D", "A", "E"], start=1):
+        chargement.ajouter(_lu(rang, id_externe))
+    chargement.terminer()
+    assert soumis == [["A", "B"], ["C", "D"], ["A", "E"]]
+    assert journal[:3] == [("soumis", 0), ("soumis", 1), ("compté", 0)]
+    assert journal[3] == ("soumis", 2)
+
+
+def test_un_lot_perdu_contre_un_autre_chargement_est_rapporte_et_la_suite_continue() -> None:
+    """A batch that lost twice against another load (``ConflitVersion``): its rows are
+    reported with their lines, nothing of it was saved, the next batches go on."""
+
+    def soumettre(_: Contexte, lot: list[DossierRepris]) -> Future[list[Repris | ErreurMetier]]:
+        futur: Future[list[Repris | ErreurMetier]] = Future()
+        if lot[0].id_externe == "A":
+            futur.set_exception(ConflitVersion("Un autre chargement a enregistré ces dossiers."))
+        else:
+            futur.set_result([Repris(NOUVEAU, d.dossier_id()) for d in lot])
+        return futur
+
+    bilan = Bilan("test")
+    chargement = Chargement(bilan, 2, soumettre, en_vol=1)
+    for rang, id_externe in enumerate(["A", "B", "C"], start=1):
+        chargement.ajouter(_lu(rang, id_externe))
+    chargement.terminer()
+    assert [r.ligne for r in bilan.rejets] == [1, 2]
+    assert "Un autre chargement a enregistré ces dossiers." in bilan.rejets[0].raison
+    assert bilan.issues[NOUVEAU] == 1
 
 
 def test_sur_sqlite_les_processus_demandes_cedent_la_place_a_ce_processus(

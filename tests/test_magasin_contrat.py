@@ -163,6 +163,28 @@ def test_le_chemin_en_masse_prend_le_verrou_de_la_bibliotheque(base_postgres: Ba
         app.close()
 
 
+@pytest.mark.postgres
+def test_le_chemin_en_masse_reessaie_apres_une_attente_de_verrou_trop_longue(
+    base_postgres: Base,
+) -> None:
+    """As the library's ``insert_events``: a lock wait over the store's timeout (1 s here) is
+    retried, not a failed load."""
+    env = {**base_postgres.env, "POSTGRES_LOCK_TIMEOUT": "1"}
+    app = Cotraitance(env=env, ports=ports(base_postgres))
+    try:
+        table = f'"{base_postgres.postgres_schema}"."{app.recorder.events_table_name}"'
+        depart = app.magasin.position()
+        with psycopg.connect(base_postgres.conninfo()) as verrou:
+            verrou.execute(f"LOCK TABLE {table} IN ROW EXCLUSIVE MODE")
+            relache = threading.Timer(1.6, verrou.rollback)
+            relache.start()
+            app.magasin.inserer_en_masse(_stockes(2))
+            relache.join()
+        assert app.magasin.position() == depart + 2
+    finally:
+        app.close()
+
+
 # ------------------------------------------------------------------ fail closed (R20)
 
 

@@ -17,6 +17,7 @@ from eventsourcing.persistence import InfrastructureFactory, Notification, Store
 from eventsourcing.persistence import InterfaceError as InterfaceMagasin
 from eventsourcing.persistence import OperationalError as PanneMagasin
 from eventsourcing.postgres import PostgresDatastore
+from eventsourcing.utils import retry
 
 ERREURS_DE_CONNEXION: tuple[type[BaseException], ...] = (
     PanneMagasin,
@@ -129,7 +130,15 @@ class MagasinEvenements:
         if not self.est_postgres:
             self._recorder.insert_events(stockes)
             return
+        self._copier(stockes)
+
+    @retry((InterfaceMagasin, PanneMagasin), max_attempts=10, wait=0.2)
+    def _copier(self, stockes: Sequence[StoredEvent]) -> None:
+        """Retried as the library retries ``insert_events`` (a lock wait over the timeout, a
+        dropped connection): nothing of a failed attempt was committed; an attempt whose
+        commit was lost on the way back fails its retry on the primary key, a conflict."""
         schema, table = self._datastore.schema, self._recorder.events_table_name
+        en_texte = self._datastore.originator_id_type == "text"
         with self._datastore.transaction(commit=True) as cur:
             cur.execute(f"SET LOCAL lock_timeout = '{int(self._datastore.lock_timeout)}s'")
             cur.execute(f'LOCK TABLE "{schema}"."{table}" IN EXCLUSIVE MODE')
@@ -141,7 +150,8 @@ class MagasinEvenements:
             with cur.copy(copie) as flot:
                 flot.set_types([self._datastore.originator_id_type, "int8", "text", "bytea"])
                 for e in stockes:
-                    flot.write_row((e.originator_id, e.originator_version, e.topic, e.state))
+                    originaire = str(e.originator_id) if en_texte else e.originator_id
+                    flot.write_row((originaire, e.originator_version, e.topic, e.state))
 
     @staticmethod
     def estampiller(evenements: Sequence[Any], meta: dict[str, Any]) -> None:
