@@ -37,8 +37,8 @@ LOT_DOSSIERS = 500
 PROCESSUS = 2
 """Loading processes on PostgreSQL. Building a batch's aggregates and encrypting its personal
 data is Python work that one process does on one core; two processes, with this one reading,
-load a file about 1.8 times as fast as one on a 2-core machine that also runs the database
-(``bench/import_dossiers.py``)."""
+loaded 100,000 dossiers 1.5 times as fast as one (three: no faster) on a 2-core machine that
+also runs the database (docs/benchmarks.md)."""
 SEUIL_PROCESSUS = 8_000_000
 """Bytes: a smaller file is loaded in this process (starting the workers would cost more than
 they save: each opens the application, about a second)."""
