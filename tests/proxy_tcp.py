@@ -44,6 +44,11 @@ class ProxyTCP:
                 continue
             serveur.settimeout(None)
             with self._verrou:
+                # Cut while this one was being connected: it must not outlive the outage.
+                if self._coupe:
+                    client.close()
+                    serveur.close()
+                    continue
                 self._connexions += [client, serveur]
             for a, b in ((client, serveur), (serveur, client)):
                 threading.Thread(target=self._relayer, args=(a, b), daemon=True).start()
@@ -63,8 +68,8 @@ class ProxyTCP:
     def couper(self) -> None:
         """The outage: every connection dropped, new ones dropped at once. The port stays
         this proxy's (released, another socket of the machine could take it meanwhile)."""
-        self._coupe = True
         with self._verrou:
+            self._coupe = True
             connexions, self._connexions = self._connexions, []
         for s in connexions:
             with contextlib.suppress(OSError):

@@ -22,6 +22,7 @@ from api.app import creer_app
 from application.contexte import systeme
 from application.horloge import HorlogeFixe
 from application.magasin.persistance import base_depuis_url
+from application.traitement.runner import SONDE_ECRITURE
 from cotraitance.racine import Service, assembler, construire_application, reglages_api
 from domain.valeurs import Conseiller, Identite
 from projections import dossiers
@@ -118,7 +119,9 @@ def test_pendant_la_panne_les_requetes_et_la_sante_repondent_vite(
         debut = time.monotonic()
         client.get("/health")
         duree_sante = time.monotonic() - debut
-        assert _attendre(lambda: client.get("/health").status_code == 503)
+        # The write probe runs every SONDE_ECRITURE seconds: when the runner's own reads do not
+        # notice the outage first, the next probe does; wait past one whole interval.
+        assert _attendre(lambda: client.get("/health").status_code == 503, SONDE_ECRITURE + 15)
         proxy.retablir()
         assert _attendre(lambda: client.get("/health").status_code == 200)
         reprise = client.post("/graphql", json={"query": RECHERCHE}, headers=entetes)
