@@ -113,7 +113,7 @@ def phase_postgres(repertoire: Path, echantillon: int) -> dict[str, Any]:
     import psycopg
     from eventsourcing.persistence import StoredEvent
 
-    from application.magasin.persistance import base_depuis_url
+    from application.magasin.persistance import Base, base_depuis_url
     from application.service import Cotraitance
     from cotraitance.cli import main as cotraitance
     from cotraitance.racine import assembler, construire_application, ports
@@ -145,7 +145,7 @@ def phase_postgres(repertoire: Path, echantillon: int) -> dict[str, Any]:
         # The same stored events inserted raw, batch by batch, into an empty store: with the
         # library's insert_events (the baseline), and with the store's bulk path alone (COPY,
         # what the import writes with: what the import adds to its own write).
-        def inserer_brut(cible: Any, en_masse: bool) -> float:
+        def inserer_brut(cible: Base, en_masse: bool) -> float:
             autre = construire_application(cible)
             inserer = autre.magasin.inserer_en_masse if en_masse else autre.recorder.insert_events
             insertion = 0.0

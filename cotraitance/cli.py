@@ -122,6 +122,16 @@ def _base_annoncee(settings: Settings, existante: bool) -> bool:
     return True
 
 
+def _positif_ou_nul(texte: str) -> int:
+    try:
+        valeur = int(texte)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"nombre entier attendu : {texte!r}") from None
+    if valeur < 0:
+        raise argparse.ArgumentTypeError(f"nombre positif ou nul attendu : {valeur}")
+    return valeur
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="cotraitance", description=__doc__)
     parser.set_defaults(cree_base=False)
@@ -172,7 +182,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     dossiers.add_argument(
         "--processus",
-        type=int,
+        type=_positif_ou_nul,
         default=None,
         help=f"processus de chargement (0 : dans ce processus) ; par défaut {PROCESSUS} sur "
         "PostgreSQL pour un fichier de plus de 8 Mo, 0 sinon",

@@ -19,6 +19,7 @@ from application.contexte import Contexte, systeme
 from application.magasin.persistance import Base, base_depuis_url
 from application.reprise import NOUVEAU, DossierRepris, Repris
 from cotraitance import reprise
+from cotraitance.cli import main
 from cotraitance.imports import EXIT_ECHEC, EXIT_LIGNES_REJETEES, Bilan
 from cotraitance.racine import assembler
 from cotraitance.reprise import Chargement, importer_dossiers
@@ -293,6 +294,17 @@ def test_interrompue_la_commande_le_dit_et_la_relancer_charge_la_suite(
     code, sortie = lancer(capsys, "import", "dossiers", str(fichier))
     assert "3 nouveau(x) (6 événement(s) passé(s)), 2 déjà présent(s)" in sortie
     assert _trouves(base_cli) == {f"I-{i}" for i in range(5)}
+
+
+@pytest.mark.parametrize("valeur", ["-1", "deux"])
+def test_un_nombre_de_processus_invalide_est_refuse_avant_tout_chargement(
+    valeur: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    fichier = ecrire(tmp_path / "d.jsonl", [_ligne(idDossier="N-1")])
+    with pytest.raises(SystemExit) as sortie:
+        main(["import", "dossiers", str(fichier), "--processus", valeur])
+    assert sortie.value.code == 2
+    assert "--processus" in capsys.readouterr().err
 
 
 LIGNES_FAUTIVES = [
