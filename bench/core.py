@@ -484,7 +484,7 @@ def travail_reconstruction() -> None:
         projecteur = Runner(app, stockage, vues)
         avant = rss_mo()
         debut = time.perf_counter()
-        lus = {nom: projecteur.reconstruire(nom) for nom in projecteur.processeurs}
+        lus = {nom: projecteur.reconstruire(nom).evenements for nom in projecteur.processeurs}
         duree = time.perf_counter() - debut
         pic = rss_mo()
         with stockage.lecture() as cur:

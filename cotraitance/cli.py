@@ -24,9 +24,10 @@ from eventsourcing import persistence as persistance_es
 from api.auth import ROLES_JETON, emettre_jeton_dev
 from application.contexte import systeme
 from application.magasin.persistance import base_depuis_url
+from application.traitement.reconstruction import Bilan, ReconstructionEnCours
 from cotraitance.demo import CONSEILLERS, charger_demo
 from cotraitance.demo import ML as DEMO_ML
-from cotraitance.imports import EXIT_LIGNES_REJETEES, dude_recuperer, importer_affectations
+from cotraitance.imports import EXIT_LIGNES_REJETEES, barre, dude_recuperer, importer_affectations
 from cotraitance.population import DATE_REFERENCE, Parametres, ParametresInvalides, generer
 from cotraitance.racine import Service, construire, processeurs, reglages_api, secret_dev
 from cotraitance.reprise import LOT_DOSSIERS, PROCESSUS, importer_dossiers
@@ -504,10 +505,33 @@ def projections_status(service: Service, args: argparse.Namespace) -> int:
 
 
 def projections_rebuild(service: Service, args: argparse.Namespace) -> int:
+    """Each processor rebuilt beside its live tables (``serve`` may run meanwhile)."""
     for nom in [args.name] if args.name else list(service.runner.processeurs):
-        lus = service.runner.reconstruire(nom)
-        print(f"{nom} : reconstruit à partir de {lus} événement(s)")
+        try:
+            bilan = _reconstruire(service, nom)
+        except ReconstructionEnCours as exc:
+            print(str(exc), file=sys.stderr)
+            return 1
+        print(
+            f"{nom} : reconstruit à partir de {bilan.evenements} événement(s) en "
+            f"{bilan.duree:.1f} s ({bilan.par_seconde:.0f} événements/s)"
+        )
     return 0
+
+
+def _reconstruire(service: Service, nom: str) -> Bilan:
+    """With a progress bar over the log's positions (stderr, when it is a terminal)."""
+    tete = service.app.magasin.position()
+    with barre(f"reconstruction de {nom}", tete or None) as avancer:
+        faits = 0
+
+        def progression(position: int, _plafond: int) -> None:
+            nonlocal faits
+            atteint = min(position, tete)
+            avancer(max(0, atteint - faits))
+            faits = max(faits, atteint)
+
+        return service.runner.reconstruire(nom, progression=progression)
 
 
 def dude_envoyer(service: Service, args: argparse.Namespace) -> int:

@@ -79,8 +79,10 @@ class IndexRapprochement:
             "PRIMARY KEY (code_ml, champ, valeur))"
         )
 
+    tables = ("rap_fiches", "rap_cles", "rap_ppae", "rap_frequences")
+
     def supprimer(self, cur: Curseur) -> None:
-        for table in ("rap_fiches", "rap_cles", "rap_ppae", "rap_frequences"):
+        for table in self.tables:
             cur.execute(f"DROP TABLE IF EXISTS {table}")
 
     def traiter(self, cur: Curseur, evenements: Sequence[Any]) -> None:

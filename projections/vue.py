@@ -45,6 +45,10 @@ class VueTable(ABC):
     def sujets(self) -> tuple[str, ...]:
         return sujets(*self.agregats)
 
+    @property
+    def tables(self) -> tuple[str, ...]:
+        return (self.table,)
+
     @abstractmethod
     def cle_de(self, evenement: Any) -> str | None:
         """The row an event touches, or None if it does not concern this view."""

@@ -22,12 +22,17 @@ class Population:
 
 
 def peupler(
-    app: Cotraitance, acteurs: Acteurs, nombre: int, projecteur: Runner | None = None
+    app: Cotraitance,
+    acteurs: Acteurs,
+    nombre: int,
+    projecteur: Runner | None = None,
+    debut: int = 0,
 ) -> Population:
-    """Each youth goes a step further than the previous one; the projector may run meanwhile."""
+    """Each youth goes a step further than the previous one; the projector may run meanwhile.
+    ``debut``: the first youth's number (another population beside an earlier one)."""
     g, c = acteurs.gestionnaire, acteurs.conseiller
     population = Population()
-    for i in range(nombre):
+    for i in range(debut, debut + nombre):
         donnees = DonneesAffectation(
             id_affectation=f"DUDE-T-{i:05d}",
             code_ml=ML,

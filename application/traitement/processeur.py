@@ -24,6 +24,12 @@ class Processeur(Protocol):
         """The topics it consumes."""
         ...
 
+    @property
+    def tables(self) -> tuple[str, ...]:
+        """The tables it derives from the log (dropped and built again by a rebuild); a table
+        it writes that holds more than the log (a delivery state) is not one of them."""
+        ...
+
     def creer(self, cur: Curseur) -> None:
         """Creates its tables if they are missing."""
 

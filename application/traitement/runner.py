@@ -21,6 +21,7 @@ from application.base import ApplicationBase
 from application.magasin.adaptateur import ERREURS_DE_CONNEXION
 from application.magasin.chiffrement import CHAMPS_PERSONNELS
 from application.traitement.processeur import Processeur
+from application.traitement.reconstruction import Bilan, Progression, Reconstruction
 from application.traitement.stockage import Curseur, StockageVues
 
 LOT = 2000
@@ -122,9 +123,31 @@ class Runner:
         self.connus[nom] = 0
         self._retablir(nom)
 
-    def reconstruire(self, nom: str, lot: int = LOT) -> int:
-        self.reinitialiser(nom)
-        return self.rattraper(lot, noms=[nom])
+    def reconstruire(
+        self, nom: str, lot: int = LOT, progression: Progression | None = None
+    ) -> Bilan:
+        """Rebuilds the processor from zero beside its live tables, then puts the new ones in
+        their place (``reconstruction.py``): safe while another runner serves them."""
+        bilan = Reconstruction(self, self.processeurs[nom], lot, progression).executer()
+        self._retablir(nom)
+        return bilan
+
+    # What a rebuild uses (``RunnerReconstructible``).
+
+    def lire(self, depart: int, lot: int, plafond: int, sujets: Sequence[str]) -> list[Lu]:
+        return self._lire(depart, lot, plafond, sujets)
+
+    def position_verrouillee(self, cur: Curseur, processeur: Processeur) -> int:
+        return self._position_verrouillee(cur, processeur)
+
+    def ecrire_position(self, cur: Curseur, processeur: Processeur, position: int) -> None:
+        self._ecrire_position(cur, processeur, position)
+
+    def apres_reconstruction(self, nom: str, position: int) -> None:
+        self.connus[nom] = position
+        self.tete = max(self.tete, position)
+        for suite in self.apres_ecriture:
+            suite(nom)
 
     # ------------------------------------------------------------------ catching up
 
@@ -143,32 +166,40 @@ class Runner:
         self.tete = max(self.tete, plafond)
         depart = min(self._position(p.nom) for p in processeurs)
         lus = 0
+        depuis = depart
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="traitement") as lecteur:
             lu = self._lire(depart, lot, plafond, sujets)
             while lu:
                 suivant = None
                 if len(lu) == lot:
                     suivant = lecteur.submit(self._lire, lu[-1][0], lot, plafond, sujets)
-                self._appliquer(lu, processeurs)
+                self._appliquer(lu, processeurs, depuis)
                 lus += len(lu)
+                depuis = lu[-1][0]
                 if suivant is None:
                     break
                 lu = suivant.result()
-        self._avancer([p for p in processeurs if p.nom not in self.echecs], plafond)
+        self._avancer([p for p in processeurs if p.nom not in self.echecs], depuis, plafond)
         return lus
 
     def _lire(self, depart: int, lot: int, plafond: int, sujets: Sequence[str]) -> list[Lu]:
         notifications = self.app.magasin.notifications(depart, lot, plafond, sujets)
         return self._decoder(notifications) if notifications else []
 
-    def _avancer(self, processeurs: Sequence[Processeur], position: int) -> None:
-        """After a filtered read up to ``position``, nothing below it is left for these."""
+    def _avancer(self, processeurs: Sequence[Processeur], lu: int, position: int) -> None:
+        """After a filtered read up to ``position``, nothing below it is left for those that
+        took everything read (up to ``lu``): one whose position went back meanwhile (reset by
+        another process) is not moved over events it never took."""
+        avances = []
         with self.stockage.transaction() as cur:
             for processeur in processeurs:
-                if self._position_verrouillee(cur, processeur) < position:
+                actuelle = self._position_verrouillee(cur, processeur)
+                if lu <= actuelle < position:
                     self._ecrire_position(cur, processeur, position)
-        for processeur in processeurs:
-            self._connu(processeur.nom, position)
+                if actuelle >= lu:
+                    avances.append(processeur.nom)
+        for nom in avances:
+            self._connu(nom, position)
 
     def _decoder(self, notifications: Sequence[Notification]) -> list[Lu]:
         """The batch's domain events; the personal-data keys they need come in one query (R20),
@@ -178,26 +209,42 @@ class Runner:
             self.app.coffre.precharger(chiffres)  # type: ignore[arg-type]
         return [(n.id, n.topic, self.app.mapper.to_domain_event(n)) for n in notifications]
 
-    def _appliquer(self, evenements: Sequence[Lu], processeurs: Sequence[Processeur]) -> None:
+    def _appliquer(
+        self, evenements: Sequence[Lu], processeurs: Sequence[Processeur], depuis: int
+    ) -> set[str]:
+        """A batch holding every event of the log in (``depuis``, its last id]; returns the
+        processors left behind it (see ``_appliquer_a``)."""
         for ecouteur in self.ecouteurs:
             ecouteur([e for _, _, e in evenements])
         fin = evenements[-1][0]
+        en_retard = set()
         for processeur in processeurs:
             if processeur.nom in self.echecs:
                 continue
             try:
-                self._appliquer_a(processeur, evenements, fin)
+                if not self._appliquer_a(processeur, evenements, depuis, fin):
+                    en_retard.add(processeur.nom)
             except ERREURS_DE_CONNEXION:
                 raise  # the database, not the event: the runner waits it out
             except Exception as exc:  # a poison event stops its processor, not the others
                 self._arreter(processeur.nom, exc)
+        return en_retard
 
-    def _appliquer_a(self, processeur: Processeur, evenements: Sequence[Lu], fin: int) -> None:
+    def _appliquer_a(
+        self, processeur: Processeur, evenements: Sequence[Lu], depuis: int, fin: int
+    ) -> bool:
+        """Folds the batch's events after the processor's committed position, read under its
+        lock. A position below ``depuis`` (reset meanwhile by another process) means events
+        this batch does not hold: nothing is written and False says it must catch up from the
+        log; moving it to ``fin`` would skip them for good."""
         sujets = set(processeur.sujets)
         with self.stockage.transaction() as cur:
             position = self._position_verrouillee(cur, processeur)
             if position >= fin:
-                return
+                return True
+            if position < depuis:
+                journal.warning("processor %s is behind the batch: catching up", processeur.nom)
+                return False
             part = [e for i, sujet, e in evenements if i > position and sujet in sujets]
             if part:
                 processeur.traiter(cur, part)
@@ -206,6 +253,7 @@ class Runner:
         if part:
             for suite in self.apres_ecriture:
                 suite(processeur.nom)
+        return True
 
     def attendre(self, position: int, delai: float = 5.0) -> bool:
         """Blocks until every running processor has taken ``position`` (read-your-writes)."""
@@ -307,13 +355,18 @@ class Runner:
             lecteur = threading.Thread(target=_pomper, args=(abonnement, file), daemon=True)
             lecteur.start()
             try:
+                depuis = depart
                 while not arret.is_set():
                     if not lecteur.is_alive():
                         raise ConnectionError("the event store subscription stopped")
                     lot = _vider(file, LOT, attente=0.2)
                     if lot:
-                        self._appliquer(self._decoder(lot), list(self.processeurs.values()))
+                        tous = list(self.processeurs.values())
+                        en_retard = self._appliquer(self._decoder(lot), tous, depuis)
+                        depuis = lot[-1].id
                         self.panne = None
+                        if en_retard:
+                            return  # the live loop catches them up from the log, then resubscribes
                     if self.echecs:
                         self.reessayer()
             finally:

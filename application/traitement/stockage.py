@@ -7,6 +7,7 @@ SQL is written once with ``%s`` placeholders and portable types (TEXT, BIGINT); 
 from __future__ import annotations
 
 import contextlib
+import re
 import sqlite3
 import threading
 import time
@@ -22,13 +23,29 @@ Ligne = tuple[Any, ...]
 
 
 class Curseur:
-    """One transaction's cursor, the same interface on both databases."""
+    """One transaction's cursor, the same interface on both databases.
 
-    def __init__(self, brut: Any, est_postgres: bool) -> None:
+    A cursor made ``vers`` other tables writes its SQL to them instead: a rebuild runs the
+    processor's own statements against tables built beside the live ones (whole identifiers
+    only, so an index named after a table keeps its name)."""
+
+    def __init__(self, brut: Any, est_postgres: bool, tables: dict[str, str] | None = None) -> None:
         self._brut = brut
         self.est_postgres = est_postgres
+        self._tables = dict(tables or {})
+        self._motif = (
+            re.compile(r"\b(" + "|".join(map(re.escape, self._tables)) + r")\b")
+            if self._tables
+            else None
+        )
+
+    def vers(self, tables: dict[str, str]) -> Curseur:
+        """The same transaction, with these tables written in place of their live names."""
+        return Curseur(self._brut, self.est_postgres, tables)
 
     def _sql(self, sql: str) -> str:
+        if self._motif is not None:
+            sql = self._motif.sub(lambda m: self._tables[m.group(1)], sql)
         return sql if self.est_postgres else sql.replace("%s", "?")
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None:

@@ -92,9 +92,11 @@ class EmetteurDude:
             "code_ml TEXT, id_affectation TEXT, identifiant_pe TEXT)"
         )
 
+    tables = (ETATS, PPAES, AFFECTATIONS)
+    """Only what is derived again: the flows and their delivery states stay."""
+
     def supprimer(self, cur: Curseur) -> None:
-        """Only what is derived again: the flows and their delivery states stay."""
-        for table in (ETATS, PPAES, AFFECTATIONS):
+        for table in self.tables:
             cur.execute(f"DROP TABLE IF EXISTS {table}")
 
     def traiter(self, cur: Curseur, evenements: Sequence[Any]) -> None:
