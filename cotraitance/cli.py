@@ -1,4 +1,4 @@
-"""La commande ``cotraitance`` : servir l'API, émettre un jeton de développement, charger les
+"""La commande cotraitance : servir l'API, émettre un jeton de développement, charger les
 fichiers de référence, suivre et reconstruire les modèles de lecture. Chaque commande dit sur
 quelle base elle travaille (configuration : COTRAITANCE_DATABASE_URL, voir le README)."""
 
@@ -14,7 +14,6 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Sequence
-from datetime import date
 from pathlib import Path
 from urllib.parse import quote
 
@@ -25,6 +24,15 @@ from api.auth import ROLES_JETON, emettre_jeton_dev
 from application.contexte import systeme
 from application.magasin.persistance import base_depuis_url
 from application.traitement.reconstruction import Bilan, ReconstructionEnCours
+from cotraitance.arguments import (
+    date_iso,
+    decimal,
+    entier,
+    franciser,
+    positif_ou_nul,
+    raison_fichier,
+    strictement_positif,
+)
 from cotraitance.demo import CONSEILLERS, charger_demo
 from cotraitance.demo import ML as DEMO_ML
 from cotraitance.imports import EXIT_LIGNES_REJETEES, barre, dude_recuperer, importer_affectations
@@ -56,6 +64,26 @@ EXIT_INTERROMPU = 130
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Whatever happens, a French message and an exit code: never a traceback."""
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:
+        print("interrompu", file=sys.stderr)
+        return EXIT_INTERROMPU
+    except OSError as exc:
+        ou = f"{exc.filename} : " if exc.filename else ""
+        print(f"erreur d'accès au fichier : {ou}{raison_fichier(exc)}", file=sys.stderr)
+        return 1
+    except Exception as exc:  # the last resort: a message, the kind of failure, no trace
+        print(
+            f"erreur inattendue ({type(exc).__name__}) : la commande s'est arrêtée ; ce qui "
+            "avait été enregistré l'est",
+            file=sys.stderr,
+        )
+        return 1
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     try:
@@ -123,17 +151,8 @@ def _base_annoncee(settings: Settings, existante: bool) -> bool:
     return True
 
 
-def _positif_ou_nul(texte: str) -> int:
-    try:
-        valeur = int(texte)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"nombre entier attendu : {texte!r}") from None
-    if valeur < 0:
-        raise argparse.ArgumentTypeError(f"nombre positif ou nul attendu : {valeur}")
-    return valeur
-
-
 def _parser() -> argparse.ArgumentParser:
+    franciser()
     parser = argparse.ArgumentParser(prog="cotraitance", description=__doc__)
     parser.set_defaults(cree_base=False)
     commandes = parser.add_subparsers(title="commandes")
@@ -142,7 +161,7 @@ def _parser() -> argparse.ArgumentParser:
     serveur = commandes.add_parser("serve", help="servir l'API GraphQL", formatter_class=defauts)
     serveur.add_argument("--demo", action="store_true", help="charger le jeu de démonstration")
     serveur.add_argument("--host", default="127.0.0.1", help="adresse d'écoute")
-    serveur.add_argument("--port", type=int, default=8000, help="port d'écoute")
+    serveur.add_argument("--port", type=entier, default=8000, help="port d'écoute")
     serveur.set_defaults(action=serve)
 
     jeton = commandes.add_parser("token", help="émettre un jeton de développement")
@@ -179,11 +198,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     dossiers.add_argument("file", type=Path, help="fichier JSON Lines (un dossier par ligne)")
     dossiers.add_argument(
-        "--lot", type=int, default=LOT_DOSSIERS, help="dossiers enregistrés ensemble"
+        "--lot",
+        type=strictement_positif,
+        default=LOT_DOSSIERS,
+        help="dossiers enregistrés ensemble",
     )
     dossiers.add_argument(
         "--processus",
-        type=_positif_ou_nul,
+        type=positif_ou_nul,
         default=None,
         help=f"processus de chargement (0 : dans ce processus) ; par défaut {PROCESSUS} sur "
         "PostgreSQL pour un fichier de plus de 8 Mo, 0 sinon",
@@ -197,18 +219,20 @@ def _parser() -> argparse.ArgumentParser:
         formatter_class=defauts,
     )
     demo.add_argument("dir", type=Path, help="dossier où écrire les fichiers JSON Lines")
-    demo.add_argument("--dossiers", type=int, default=10_000, help="dossiers existants")
-    demo.add_argument("--affectations", type=int, default=1_000, help="affectations du DUDE")
+    demo.add_argument("--dossiers", type=positif_ou_nul, default=10_000, help="dossiers existants")
+    demo.add_argument(
+        "--affectations", type=positif_ou_nul, default=1_000, help="affectations du DUDE"
+    )
     demo.add_argument(
         "--missions-locales",
-        type=int,
+        type=entier,
         default=None,
         help="nombre de Missions Locales (par défaut : une pour 50 000 dossiers)",
     )
-    demo.add_argument("--seed", type=int, default=0, help="graine : même graine, mêmes fichiers")
+    demo.add_argument("--seed", type=entier, default=0, help="graine : même graine, mêmes fichiers")
     demo.add_argument(
         "--date-reference",
-        type=date.fromisoformat,
+        type=date_iso,
         default=DATE_REFERENCE,
         help="les affectations sont datées des 90 jours qui la précèdent",
     )
@@ -252,7 +276,7 @@ def _parser() -> argparse.ArgumentParser:
         formatter_class=defauts,
     )
     envoi.add_argument("--fichier", type=Path, help="déposer en JSON Lines au lieu d'envoyer")
-    envoi.add_argument("--duree", type=float, default=300.0, help="durée maximale (secondes)")
+    envoi.add_argument("--duree", type=decimal, default=300.0, help="durée maximale (secondes)")
     envoi.set_defaults(action=dude_envoyer)
     pull = dude.add_parser(
         "pull",
@@ -263,15 +287,19 @@ def _parser() -> argparse.ArgumentParser:
         formatter_class=defauts,
     )
     pull.add_argument("--ml", help="une seule Mission Locale (toutes celles connues sinon)")
-    pull.add_argument("--limite", type=int, default=500, help="affectations par page")
+    pull.add_argument(
+        "--limite", type=strictement_positif, default=500, help="affectations par page"
+    )
     pull.set_defaults(action=dude_recuperer)
     simu = dude.add_parser("simulator", help="un simulateur du DUDE", formatter_class=defauts)
     simu.add_argument("--host", default="127.0.0.1", help="adresse d'écoute")
-    simu.add_argument("--port", type=int, default=8100, help="port d'écoute")
-    simu.add_argument("--latence-ms", type=int, default=0, help="latence de chaque réponse")
-    simu.add_argument("--taux-5xx", type=float, default=0.0, help="part de réponses 503")
+    simu.add_argument("--port", type=entier, default=8100, help="port d'écoute")
     simu.add_argument(
-        "--taux-timeout", type=float, default=0.0, help="part de réponses trop tardives"
+        "--latence-ms", type=positif_ou_nul, default=0, help="latence de chaque réponse"
+    )
+    simu.add_argument("--taux-5xx", type=decimal, default=0.0, help="part de réponses 503")
+    simu.add_argument(
+        "--taux-timeout", type=decimal, default=0.0, help="part de réponses trop tardives"
     )
     simu.add_argument(
         "--affectations",
@@ -420,10 +448,21 @@ def demo_data(settings: Settings, args: argparse.Namespace) -> int:
     def progression(quoi: str, fait: int, total: int) -> None:
         print(f"{quoi} : {fait} / {total}", file=sys.stderr, flush=True)
 
+    if args.dir.exists() and not args.dir.is_dir():
+        print(
+            f"{args.dir} : un fichier existe à cet endroit, un dossier est attendu", file=sys.stderr
+        )
+        return 1
     try:
         bilan = generer(args.dir, parametres, progression)
     except ParametresInvalides as exc:
         print(f"paramètre invalide : {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        ou = exc.filename or args.dir
+        print(
+            f"impossible d'écrire la population dans {ou} : {raison_fichier(exc)}", file=sys.stderr
+        )
         return 1
     print(
         f"{bilan.missions_locales} Mission(s) Locale(s), {bilan.dossiers} dossier(s) (dont "
