@@ -4,6 +4,10 @@ complete (R13, R15), and two rebuilds of one processor never run at once."""
 
 from __future__ import annotations
 
+import os
+import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -208,3 +212,26 @@ def test_un_processeur_remis_a_zero_par_un_autre_processus_est_rattrape_en_entie
     assert service.runner.attendre(app.magasin.position(), 30)
     with service.lecture() as cur:
         assert cur.fetchone("SELECT COUNT(*) FROM vue_dossiers") == (8,)
+
+
+def test_le_bail_d_une_reconstruction_dont_le_processus_est_mort_est_repris_aussitot(
+    app: Cotraitance, acteurs: Acteurs, autre_processus: Runner
+) -> None:
+    """kill -9 of a rebuild on this machine: the next one need not wait for the lease to expire."""
+    peupler(app, acteurs, nombre=2)
+    mort = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True).stdout.strip()  # fmt: skip
+    autre_processus.reconstruire("tableau_ppae")  # creates the lease table
+    with autre_processus.stockage.transaction() as cur:
+        cur.execute(
+            "INSERT INTO projection_reconstructions VALUES (%s, %s, %s)",
+            ["tableau_ppae", f"{socket.gethostname()}:{mort}:abcd", time.time() + 3600],
+        )
+    autre_processus.reconstruire("tableau_ppae")
+    with autre_processus.stockage.transaction() as cur:
+        cur.execute(
+            "INSERT INTO projection_reconstructions VALUES (%s, %s, %s)",
+            ["tableau_ppae", f"{socket.gethostname()}:{os.getpid()}:abcd", time.time() + 3600],
+        )
+    with pytest.raises(ReconstructionEnCours):
+        autre_processus.reconstruire("tableau_ppae")

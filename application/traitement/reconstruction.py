@@ -166,7 +166,7 @@ class Reconstruction:
                 f"SELECT proprietaire, jusqua FROM {TABLE_BAUX} WHERE nom = %s{verrou}",
                 [self.processeur.nom],
             )
-            if ligne is not None and float(ligne[1]) > time.time():
+            if ligne is not None and float(ligne[1]) > time.time() and _vivant(str(ligne[0])):
                 raise ReconstructionEnCours(
                     f"le processeur {self.processeur.nom} est déjà en reconstruction "
                     f"({ligne[0]}) : attendez qu'elle finisse"
@@ -190,3 +190,19 @@ class Reconstruction:
                 f"DELETE FROM {TABLE_BAUX} WHERE nom = %s AND proprietaire = %s",
                 [self.processeur.nom, self.proprietaire],
             )
+
+
+def _vivant(proprietaire: str) -> bool:
+    """Whether the lease's holder may still run: one of this machine whose process is gone
+    (killed) frees it at once instead of after ``BAIL``."""
+    hote, _, reste = proprietaire.partition(":")
+    pid = reste.partition(":")[0]
+    if hote != socket.gethostname() or not pid.isdigit():
+        return True
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
