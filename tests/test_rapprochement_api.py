@@ -15,6 +15,7 @@ import pytest
 from api.ids import encoder_id
 from application.contexte import systeme
 from application.service import Cotraitance
+from domain.erreurs import ErreurMetier
 from domain.valeurs import Dispositif, ListeCotraitance, MotifRefus, Role
 from tests.api_outils import Api, api  # noqa: F401
 from tests.conftest import ML, Acteurs
@@ -326,6 +327,7 @@ def test_la_demo_remplit_les_trois_listes_avec_des_candidats_expliques(
     niveaux = {e["critere"]: e["niveau"] for e in inversee["explication"]}
     assert niveaux["dateNaissance"] == "INVERSION_JOUR_MOIS"
     assert niveaux["nom"] == "INVERSION_NOM_PRENOM"
+    assert inversee["decision"] == "A_EXAMINER"  # two variations at once: to confirm (R4)
 
 
 def test_a_l_intake_la_liste_et_les_candidats_sont_connus_avant_la_decision(
@@ -505,3 +507,47 @@ def test_lire_l_explication_d_un_candidat_est_journalise(
     )
     lignes = [json.loads(x) for x in (tmp_path / "acces.jsonl").read_text().splitlines()]
     assert any(str(dossier_id) in ligne["dossiers"] for ligne in lignes)
+
+
+# ---------------------------------------------------------------------- one engine, one answer
+
+
+def _candidat(app: Cotraitance, api: Api, affectation_id: UUID) -> dict[str, Any]:  # noqa: F811
+    [candidat] = une(api, affectation_id)["candidats"]
+    return candidat  # type: ignore[no-any-return]
+
+
+def test_un_candidat_automatique_aux_noms_inverses_se_rapproche_sans_confirmation(
+    app: Cotraitance,
+    api: Api,  # noqa: F811
+) -> None:
+    """R3, R4: the engine proposes the dossier automatically (names inverted, one known
+    variation): rapprocher takes it as proposed, it does not ask to confirm."""
+    dossier_id = dossier_manuel(app, GESTIONNAIRE, nom="Lea", prenoms="Dupont")
+    index(api)
+    affectation_id = recevoir(app)
+    accepter(app, affectation_id)
+    assert _candidat(app, api, affectation_id)["decision"] == "AUTOMATIQUE"
+    r = app.rapprocher(GESTIONNAIRE, affectation_id, dossier_id)
+    assert r.ppae_id is not None
+
+
+def test_des_noms_et_un_jour_mois_inverses_vont_a_l_examen_et_se_confirment(
+    app: Cotraitance,
+    api: Api,  # noqa: F811
+) -> None:
+    """R3, R4: names inverted and day/month swapped at once: to examine, and matching it asks
+    the manager to confirm, naming what differs."""
+    dossier_id = dossier_manuel(
+        app, GESTIONNAIRE, nom="Lea", prenoms="Dupont", date_naissance=date(2004, 5, 3)
+    )
+    index(api)
+    affectation_id = recevoir(app, date_naissance=date(2004, 3, 5))
+    accepter(app, affectation_id)
+    assert _candidat(app, api, affectation_id)["decision"] == "A_EXAMINER"
+    with pytest.raises(ErreurMetier) as refus_:
+        app.rapprocher(GESTIONNAIRE, affectation_id, dossier_id)
+    assert refus_.value.code == "CONFIRMATION_REQUISE"
+    for attendu in ("2004-05-03", "2004-03-05", "nom Lea", "prénom Dupont"):
+        assert attendu in refus_.value.message
+    assert app.rapprocher(GESTIONNAIRE, affectation_id, dossier_id, confirmer=True).ppae_id
