@@ -87,7 +87,7 @@ class ContexteRequete:
         self.missions_locales: DataLoader[str, MissionLocale | None] = DataLoader(
             load_fn=self._charger_ml
         )
-        self.evenements_transmis: DataLoader[UUID, set[str]] = DataLoader(
+        self.evenements_transmis: DataLoader[UUID, registre.Transmissions] = DataLoader(
             load_fn=self._charger_transmis
         )
 
@@ -151,12 +151,12 @@ class ContexteRequete:
             trouves.update(charger_plusieurs(app, list(voisins)))
         return trouves
 
-    async def _charger_transmis(self, dossiers: list[UUID]) -> list[set[str]]:
-        """R13: per dossier, its events that have a DUDE flow (one read per dossier)."""
+    async def _charger_transmis(self, dossiers: list[UUID]) -> list[registre.Transmissions]:
+        """R13, R14: per dossier, what the DUDE was told of its events (one read per dossier)."""
 
-        def lire() -> list[set[str]]:
+        def lire() -> list[registre.Transmissions]:
             with self.service.lecture() as cur:
-                return [registre.evenements_transmis(cur, str(d)) for d in dossiers]
+                return [registre.transmissions(cur, str(d)) for d in dossiers]
 
         return await en_thread(lire)
 

@@ -88,7 +88,9 @@ class RapprocherInput:
     confirmer: bool | None = strawberry.field(
         default=False,
         description="Needed when the dossier's birth date or names differ from the "
-        "affectation's (the refusal CONFIRMATION_REQUISE lists them).",
+        "affectation's beyond one variation matching sees through (a typo, a swap, a first "
+        "name missing): exactly when it would not be AUTOMATIQUE on identity (the refusal "
+        "CONFIRMATION_REQUISE lists them).",
     )
     cle_idempotence: str | None = None
 

@@ -234,6 +234,13 @@ class Affectation(Aggregate, DeMissionLocale):
         self.dossier_id: UUID | None = None
         self.ppae_id: UUID | None = None
 
+    @property
+    def liste_courante(self) -> ListeCotraitance | None:
+        """R3: the list the affectation is in once accepted (and was resolved from). Still to
+        decide, it is in none: ``liste`` is then only the one it will join."""
+        acceptee = self.statut in (StatutAffectation.A_RAPPROCHER, StatutAffectation.RAPPROCHEE)
+        return self.liste if acceptee else None
+
     def donnees(self) -> DonneesAffectation:
         return DonneesAffectation(
             id_affectation=self.id_affectation,

@@ -26,26 +26,14 @@ def compact(texte: str) -> str:
     return normaliser(texte).replace(" ", "")
 
 
-def ecarts_d_identite(dossier: Identite, affectation: Identite) -> list[str]:
-    """What tells two identities apart for a manager about to match them (R4): the birth date,
-    the surnames (birth or usage name, accents and separators aside), the first first name."""
-    ecarts = []
-    if dossier.date_naissance != affectation.date_naissance:
-        ecarts.append(
-            f"date de naissance {dossier.date_naissance.isoformat()} sur le dossier, "
-            f"{affectation.date_naissance.isoformat()} dans l'affectation"
-        )
-    noms_dossier = {compact(n) for n in (dossier.nom, dossier.nom_usage) if n}
-    noms_affectation = {compact(n) for n in (affectation.nom, affectation.nom_usage) if n}
-    if not noms_dossier & noms_affectation:
-        ecarts.append(f"nom {dossier.nom} sur le dossier, {affectation.nom} dans l'affectation")
-    if _premier(dossier.prenoms) != _premier(affectation.prenoms):
-        ecarts.append(
-            f"prénom {dossier.prenoms} sur le dossier, {affectation.prenoms} dans l'affectation"
-        )
-    return ecarts
-
-
-def _premier(prenoms: str) -> str:
-    mots = normaliser(prenoms).split()
-    return mots[0] if mots else ""
+def ecarts_d_identite(dossier: Identite, affectation: Identite, criteres: list[str]) -> list[str]:
+    """How the two identities read on the criteria matching found a manager must confirm
+    (``domain.rapprochement.identite_a_confirmer``): 'nom', 'prenoms', 'dateNaissance'."""
+    descriptions = {
+        "dateNaissance": f"date de naissance {dossier.date_naissance.isoformat()} sur le "
+        f"dossier, {affectation.date_naissance.isoformat()} dans l'affectation",
+        "nom": f"nom {dossier.nom} sur le dossier, {affectation.nom} dans l'affectation",
+        "prenoms": f"prénom {dossier.prenoms} sur le dossier, {affectation.prenoms} dans "
+        "l'affectation",
+    }
+    return [descriptions[c] for c in ("dateNaissance", "nom", "prenoms") if c in criteres]

@@ -508,14 +508,38 @@ class Candidat:
         return poids_total(self.explication)
 
 
-IDENTITE_DIVERGENTE = (Niveau.DIFFERENT,)
+IDENTITE = ("nom", "prenoms", "dateNaissance")
+VARIATIONS = frozenset(
+    {
+        Niveau.PROCHE,
+        Niveau.INVERSION_NOM_PRENOM,
+        Niveau.INVERSION_JOUR_MOIS,
+        Niveau.UN_CHIFFRE,
+        Niveau.UN_DES_PRENOMS,
+    }
+)
+"""How one youth's identity varies between two files, and matching sees through."""
+
+
+def identite_a_confirmer(elements: Sequence[Element]) -> list[str]:
+    """R3, R4, one answer for the engine and for ``rapprocher``: the identity criteria a manager
+    must confirm before matching the pair; none when surname, first names and birth date agree,
+    at most one of them with a known variation (names inverted count once). A criterion that
+    differs, or two variations at once (names inverted and day/month swapped), make a
+    look-alike rather than one youth typed twice: every criterion that is not exact is then
+    named. Only a candidate with nothing to confirm can be AUTOMATIQUE."""
+    niveaux = {e.critere: e.niveau for e in elements}
+    ecarts = [c for c in IDENTITE if niveaux[c] is not Niveau.EXACT]
+    variations = len(ecarts)
+    if niveaux["nom"] is niveaux["prenoms"] is Niveau.INVERSION_NOM_PRENOM:
+        variations -= 1
+    divergent = any(niveaux[c] not in VARIATIONS for c in ecarts)
+    return ecarts if divergent or variations > 1 else []
 
 
 def identite_coherente(elements: Sequence[Element]) -> bool:
-    """An automatic proposal needs the person's identity to agree, whatever the contacts say:
-    surname, first names and birth date each agree, at worst with a known variation."""
-    niveaux = {e.critere: e.niveau for e in elements}
-    return all(niveaux[c] not in IDENTITE_DIVERGENTE for c in ("nom", "prenoms", "dateNaissance"))
+    """An automatic proposal needs the person's identity to agree, whatever the contacts say."""
+    return not identite_a_confirmer(elements)
 
 
 def classer_candidats(

@@ -1,4 +1,5 @@
-"""Affectations by status (and list), for the intake screens."""
+"""Affectations by status (and list), for the intake screens. R3: the lists hold the accepted
+affectations; one still to decide keeps the list it will join in ``liste_prevue``."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ from projections.vue import Ligne, VueTable
 
 class AffectationsParStatut(VueTable):
     nom = "affectations_par_statut"
+    version = 2
+    """2: ``liste`` only once accepted, ``liste_prevue`` from intake."""
     table = "vue_affectations"
     colonnes: ClassVar[dict[str, str]] = {
         "affectation_id": "TEXT",
@@ -21,6 +24,7 @@ class AffectationsParStatut(VueTable):
         "id_affectation": "TEXT NOT NULL",
         "statut": "TEXT NOT NULL",
         "liste": "TEXT",
+        "liste_prevue": "TEXT",
         "motif_refus": "TEXT",
         "date_affectation": "TEXT NOT NULL",
         "tri": "TEXT NOT NULL",
@@ -29,7 +33,7 @@ class AffectationsParStatut(VueTable):
         "conflits": "INTEGER NOT NULL",
         "version": "BIGINT NOT NULL",
     }
-    index = ("(code_ml, statut, tri)", "(code_ml, liste, tri)")
+    index = ("(code_ml, statut, tri)", "(code_ml, liste, statut, tri)")
     agregats = (Affectation,)
 
     def cle_de(self, evenement: Any) -> str | None:
@@ -43,6 +47,7 @@ class AffectationsParStatut(VueTable):
                 "id_affectation": e.id_affectation,
                 "statut": StatutAffectation.A_DECIDER.value,
                 "liste": None,
+                "liste_prevue": None,
                 "motif_refus": None,
                 "date_affectation": texte(e.date_affectation),
                 "tri": f"{texte(e.date_affectation)} {e.id_affectation}",
@@ -55,10 +60,13 @@ class AffectationsParStatut(VueTable):
         elif isinstance(e, Affectation.ConflitRecu):
             ligne["conflits"] += 1
         elif isinstance(e, Affectation.Acceptee):
-            ligne["statut"] = StatutAffectation.A_RAPPROCHER.value
+            ligne.update(statut=StatutAffectation.A_RAPPROCHER.value, liste=ligne["liste_prevue"])
         elif isinstance(e, Affectation.Refusee):
             ligne.update(
-                statut=StatutAffectation.REFUSEE.value, motif_refus=texte(e.motif), liste=None
+                statut=StatutAffectation.REFUSEE.value,
+                motif_refus=texte(e.motif),
+                liste=None,
+                liste_prevue=None,
             )
         elif isinstance(e, Affectation.ConflitEcarte):
             ligne["conflits"] -= 1
@@ -70,7 +78,9 @@ class AffectationsParStatut(VueTable):
                 tri=f"{jour} {ligne['id_affectation']}",
             )
         elif isinstance(e, Affectation.Classee | Affectation.CandidatsProposes):
-            ligne["liste"] = texte(e.liste)
+            ligne["liste_prevue"] = texte(e.liste)
+            if ligne["statut"] != StatutAffectation.A_DECIDER.value:
+                ligne["liste"] = texte(e.liste)
         elif isinstance(e, Affectation.Rapprochee):
             ligne.update(
                 statut=StatutAffectation.RAPPROCHEE.value,
@@ -91,6 +101,10 @@ def lister(
     apres: tuple[str, str] | None = None,
     limite: int = 20,
 ) -> Page:
+    """R3: a list's entries are the accepted affectations awaiting their resolution (another
+    status with a list: those resolved from it)."""
+    if liste is not None and statut is None:
+        statut = StatutAffectation.A_RAPPROCHER
     conditions, params = ["code_ml = %s"], [code_ml]
     for colonne, valeur in (("statut", texte(statut)), ("liste", texte(liste))):
         if valeur is not None:

@@ -325,3 +325,41 @@ def test_un_rendez_vous_present_apres_l_entree_est_transmis_comme_entretien(
     assert (message["type"], message["typeEvenement"], message["dateEffet"]) == (
         "EVENEMENT", "ENTRETIEN_INDIVIDUEL", "2026-11-12"
     )  # fmt: skip
+
+
+SORTIE_ANTICIPEE = """query($id: ID!) { dossier(id: $id) {
+  fluxDude { type evenement { date } }
+  evenements { edges { node { date transmisDude annulationDude } } } } }"""
+
+
+def test_une_sortie_datee_avant_un_evenement_transmis_le_montre_annule_sur_l_evenement_et_ses_flux(
+    app: Cotraitance,
+    acteurs: Acteurs,
+    api: Api,  # noqa: F811
+) -> None:
+    """R11, R13, R14: the exit on 2026-10-07 leaves the proposal of 2026-10-09 outside the
+    window: the payload warns, the event no longer says it stands at the DUDE, it says its
+    flow was cancelled, and the dossier's flows show the ANNULATION of it."""
+    dossier_id, ppae_id = en_cours_retroactif(app, acteurs)
+    sortie = muter(
+        api,
+        "sortirPpae",
+        {"ppaeId": gid("PPAE", ppae_id), "dateSortie": "2026-10-07", "motif": "ABANDON"},
+        selection="avertissements { code message }",
+    )
+    assert [a["code"] for a in sortie["avertissements"]] == ["FLUX_DUDE_ANNULES"]
+    assert "proposition d'emploi du 2026-10-09" in sortie["avertissements"][0]["message"]
+    d = api.donnees(SORTIE_ANTICIPEE, {"id": gid("Dossier", dossier_id)})["dossier"]
+    assert [(f["type"], (f["evenement"] or {}).get("date")) for f in d["fluxDude"]][-2:] == [
+        ("SORTIE_PPAE", None),
+        ("ANNULATION", "2026-10-09"),
+    ]
+    etats = {
+        e["node"]["date"]: (e["node"]["transmisDude"], e["node"]["annulationDude"])
+        for e in d["evenements"]["edges"]
+    }
+    assert etats == {
+        "2026-09-20": (False, False),
+        "2026-10-05": (True, False),
+        "2026-10-09": (False, True),
+    }

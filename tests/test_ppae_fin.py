@@ -6,8 +6,9 @@ from datetime import date, timedelta
 
 import pytest
 
+from application.commandes import SortirPpae
 from domain.regles import Regles
-from domain.valeurs import MotifArret, MotifSortie, StatutPpae, StatutRendezVous
+from domain.valeurs import MotifArret, MotifSortie, StatutPpae, StatutRendezVous, TypeEvenement
 from tests.scenario import (
     AUJOURDHUI,
     DATE_ENTREE,
@@ -20,6 +21,7 @@ from tests.scenario import (
     ppae_en_cours,
     refus,
     rendez_vous,
+    rien_n_est_enregistre,
 )
 
 # ------------------------------------------------------------------ R10
@@ -197,3 +199,60 @@ def test_apres_une_sortie_une_reaffectation_ouvre_un_nouveau_ppae(app, acteurs):
     app.sortir_ppae(g, ppae_id, date(2026, 11, 15), MotifSortie.ABANDON)
     nouveau = app.rapprocher(g, affectation_acceptee(app, g, "AFF-2"), dossier_id)
     assert ppae(app, g, nouveau.ppae_id).statut is StatutPpae.NON_INITIALISE
+
+
+# ------------------------------------------------------------------ R11, R13, R14: backdated exit
+
+
+def _en_cours_avec_evenements(app, ctx):
+    """EN_COURS since DATE_ENTREE; an interview on 2026-10-05 and a workshop on 2026-10-20,
+    both in the window: both flowed to the DUDE (R13)."""
+    dossier_id, ppae_id = ids(ppae_en_cours(app, ctx))
+    app.saisir_evenement(ctx, dossier_id, TypeEvenement.ATELIER, date(2026, 10, 20))
+    return dossier_id, ppae_id
+
+
+def test_une_sortie_datee_avant_un_evenement_transmis_avertit_de_son_annulation(app, acteurs):
+    """R11, R13, R14: the backdated exit takes the workshop out of the window; the DUDE will get
+    a cancellation of it, and the command says so, naming the event (type and date)."""
+    _, ppae_id = _en_cours_avec_evenements(app, acteurs.gestionnaire)
+    r = app.sortir_ppae(acteurs.gestionnaire, ppae_id, date(2026, 10, 10), MotifSortie.ABANDON)
+    assert [a.code for a in r.avertissements] == ["FLUX_DUDE_ANNULES"]
+    message = r.avertissements[0].message
+    assert "atelier du 2026-10-20" in message
+    assert "2026-10-05" not in message  # the interview stays in the window
+    assert ppae(app, acteurs.gestionnaire, ppae_id).statut is StatutPpae.TERMINE
+
+
+def test_une_sortie_apres_tous_les_evenements_transmis_n_avertit_pas(app, acteurs):
+    """R11, R13: an exit dated on or after every event cancels no flow."""
+    _, ppae_id = _en_cours_avec_evenements(app, acteurs.gestionnaire)
+    r = app.sortir_ppae(acteurs.gestionnaire, ppae_id, date(2026, 10, 20), MotifSortie.ABANDON)
+    assert r.avertissements == []
+
+
+def test_la_simulation_d_une_sortie_anticipee_montre_les_annulations_sans_rien_enregistrer(
+    app, acteurs
+):
+    """R11, R14: the warning is the decision's, so a dry run shows it too."""
+    c = acteurs.gestionnaire
+    dossier_id, ppae_id = _en_cours_avec_evenements(app, c)
+    app.saisir_evenement(c, dossier_id, TypeEvenement.PROPOSITION_EMPLOI, date(2026, 10, 12))
+    with rien_n_est_enregistre(app):
+        s = app.simuler(c, SortirPpae(ppae_id, date(2026, 10, 10), MotifSortie.ABANDON))
+    assert [a.code for a in s.resultat.avertissements] == ["FLUX_DUDE_ANNULES"]
+    message = s.resultat.avertissements[0].message
+    assert "proposition d'emploi du 2026-10-12" in message
+    assert "atelier du 2026-10-20" in message
+    assert ppae(app, c, ppae_id).statut is StatutPpae.EN_COURS
+
+
+def test_un_evenement_annule_n_est_pas_annonce_comme_annule_par_la_sortie(app, acteurs):
+    """R14: an event already cancelled had its own cancellation flow; the exit does not
+    cancel it again."""
+    c = acteurs.gestionnaire
+    dossier_id, ppae_id = ids(ppae_en_cours(app, c))
+    atelier = app.saisir_evenement(c, dossier_id, TypeEvenement.ATELIER, date(2026, 10, 20))
+    app.annuler_evenement(c, dossier_id, atelier.evenement_id, "doublon")
+    r = app.sortir_ppae(c, ppae_id, date(2026, 10, 10), MotifSortie.ABANDON)
+    assert r.avertissements == []

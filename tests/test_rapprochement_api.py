@@ -15,6 +15,7 @@ import pytest
 from api.ids import encoder_id
 from application.contexte import systeme
 from application.service import Cotraitance
+from domain.erreurs import ErreurMetier
 from domain.valeurs import Dispositif, ListeCotraitance, MotifRefus, Role
 from tests.api_outils import Api, api  # noqa: F401
 from tests.conftest import ML, Acteurs
@@ -326,20 +327,58 @@ def test_la_demo_remplit_les_trois_listes_avec_des_candidats_expliques(
     niveaux = {e["critere"]: e["niveau"] for e in inversee["explication"]}
     assert niveaux["dateNaissance"] == "INVERSION_JOUR_MOIS"
     assert niveaux["nom"] == "INVERSION_NOM_PRENOM"
+    assert inversee["decision"] == "A_EXAMINER"  # two variations at once: to confirm (R4)
 
 
 def test_a_l_intake_la_liste_et_les_candidats_sont_connus_avant_la_decision(
     app: Cotraitance,
     api: Api,  # noqa: F811
 ) -> None:
-    """R3 at intake: the manager sees whether the youth is known when deciding (R2)."""
+    """R3 at intake: the manager sees whether the youth is known when deciding (R2): its
+    candidates and the list it will join."""
     dossier_manuel(app, GESTIONNAIRE)
     index(api)
-    recevoir(app)
-    [noeud] = lister(api, "RAPPROCHEMENTS_POSSIBLES")
+    noeud = une(api, recevoir(app))
+    assert noeud["statut"] == "A_DECIDER"
+    assert noeud["listePrevue"] == "RAPPROCHEMENTS_POSSIBLES"
     assert noeud["candidats"][0]["decision"] == "AUTOMATIQUE"
-    statut = api.donnees("{ affectations { edges { node { statut } } } }")["affectations"]
-    assert statut["edges"][0]["node"]["statut"] == "A_DECIDER"
+
+
+UNE = """query($id: ID!) { affectation(id: $id) { idAffectation statut liste listePrevue
+    candidats { decision } } }"""
+
+
+def une(api: Api, affectation_id: UUID) -> dict[str, Any]:  # noqa: F811
+    noeud: dict[str, Any] = api.donnees(UNE, {"id": encoder_id("Affectation", affectation_id)})[
+        "affectation"
+    ]
+    return noeud
+
+
+def test_une_affectation_a_decider_n_est_dans_aucune_liste(app: Cotraitance, api: Api) -> None:  # noqa: F811
+    """R3: the three lists hold the accepted affectations awaiting resolution; one still to
+    decide is in none, and says which it will join."""
+    dossier_manuel(app, GESTIONNAIRE)
+    index(api)
+    affectation_id = recevoir(app)
+    assert all(lister(api, liste.value) == [] for liste in ListeCotraitance)
+    noeud = une(api, affectation_id)
+    assert (noeud["liste"], noeud["listePrevue"]) == (None, "RAPPROCHEMENTS_POSSIBLES")
+    accepter(app, affectation_id)
+    assert [n["idAffectation"] for n in lister(api, "RAPPROCHEMENTS_POSSIBLES")] == ["AFF-1"]
+    assert une(api, affectation_id)["liste"] == "RAPPROCHEMENTS_POSSIBLES"
+
+
+def test_une_affectation_resolue_quitte_sa_liste(app: Cotraitance, api: Api) -> None:  # noqa: F811
+    """R3, R4: once resolved, the entry leaves its list (still found by status)."""
+    affectation_id = recevoir(app)
+    accepter(app, affectation_id)
+    app.creer_dossier_importe(GESTIONNAIRE, affectation_id)
+    assert lister(api, "DE_NON_CONNUS") == []
+    resolues = api.donnees(
+        "{ affectations(liste: DE_NON_CONNUS, statut: RAPPROCHEE) { totalCount } }"
+    )["affectations"]
+    assert resolues["totalCount"] == 1
 
 
 def test_les_deux_imports_a_la_suite_remplissent_les_listes(
@@ -425,12 +464,16 @@ def test_l_identifiant_pe_copie_au_rapprochement_devient_une_cle(
     assert noeud["candidats"][0]["decision"] == "A_EXAMINER"  # names and date disagree
 
 
-def test_une_affectation_refusee_quitte_les_listes(app: Cotraitance, api: Api) -> None:  # noqa: F811
+def test_une_affectation_refusee_ne_rejoindra_aucune_liste(app: Cotraitance, api: Api) -> None:  # noqa: F811
+    """R2, R3: filed at intake as DE_NON_CONNUS to come, a refusal takes it out of the way."""
     affectation_id = recevoir(app)
-    assert [n["idAffectation"] for n in lister(api, "DE_NON_CONNUS")] == ["AFF-1"]
+    assert une(api, affectation_id)["listePrevue"] == "DE_NON_CONNUS"
     app.decider_affectation(GESTIONNAIRE, affectation_id, False, MotifRefus.AGE)
+    assert (une(api, affectation_id)["liste"], une(api, affectation_id)["listePrevue"]) == (
+        None,
+        None,
+    )
     assert lister(api, "DE_NON_CONNUS") == []
-    assert lister(api)[0]["liste"] is None
 
 
 def test_creer_le_dossier_d_un_jeune_qui_ressemble_a_un_dossier_avertit(
@@ -464,3 +507,47 @@ def test_lire_l_explication_d_un_candidat_est_journalise(
     )
     lignes = [json.loads(x) for x in (tmp_path / "acces.jsonl").read_text().splitlines()]
     assert any(str(dossier_id) in ligne["dossiers"] for ligne in lignes)
+
+
+# ---------------------------------------------------------------------- one engine, one answer
+
+
+def _candidat(app: Cotraitance, api: Api, affectation_id: UUID) -> dict[str, Any]:  # noqa: F811
+    [candidat] = une(api, affectation_id)["candidats"]
+    return candidat  # type: ignore[no-any-return]
+
+
+def test_un_candidat_automatique_aux_noms_inverses_se_rapproche_sans_confirmation(
+    app: Cotraitance,
+    api: Api,  # noqa: F811
+) -> None:
+    """R3, R4: the engine proposes the dossier automatically (names inverted, one known
+    variation): rapprocher takes it as proposed, it does not ask to confirm."""
+    dossier_id = dossier_manuel(app, GESTIONNAIRE, nom="Lea", prenoms="Dupont")
+    index(api)
+    affectation_id = recevoir(app)
+    accepter(app, affectation_id)
+    assert _candidat(app, api, affectation_id)["decision"] == "AUTOMATIQUE"
+    r = app.rapprocher(GESTIONNAIRE, affectation_id, dossier_id)
+    assert r.ppae_id is not None
+
+
+def test_des_noms_et_un_jour_mois_inverses_vont_a_l_examen_et_se_confirment(
+    app: Cotraitance,
+    api: Api,  # noqa: F811
+) -> None:
+    """R3, R4: names inverted and day/month swapped at once: to examine, and matching it asks
+    the manager to confirm, naming what differs."""
+    dossier_id = dossier_manuel(
+        app, GESTIONNAIRE, nom="Lea", prenoms="Dupont", date_naissance=date(2004, 5, 3)
+    )
+    index(api)
+    affectation_id = recevoir(app, date_naissance=date(2004, 3, 5))
+    accepter(app, affectation_id)
+    assert _candidat(app, api, affectation_id)["decision"] == "A_EXAMINER"
+    with pytest.raises(ErreurMetier) as refus_:
+        app.rapprocher(GESTIONNAIRE, affectation_id, dossier_id)
+    assert refus_.value.code == "CONFIRMATION_REQUISE"
+    for attendu in ("2004-05-03", "2004-03-05", "nom Lea", "prénom Dupont"):
+        assert attendu in refus_.value.message
+    assert app.rapprocher(GESTIONNAIRE, affectation_id, dossier_id, confirmer=True).ppae_id

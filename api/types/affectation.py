@@ -163,6 +163,11 @@ class Affectation(Node):
     statut: StatutAffectation
     motif_refus: MotifRefus | None
     liste: ListeCotraitance | None
+    liste_prevue: ListeCotraitance | None = strawberry.field(
+        description="Beyond the contract (R3): the list matching files it in, known from "
+        "intake; still to decide, the affectation is in no list (liste is null) and this is "
+        "the one it will join once accepted. Null once refused."
+    )
     conflits: int = strawberry.field(
         description="R1: contents received later under the same id with other data, kept "
         "for review; decide and match knowing the DUDE sent something else since."
@@ -181,7 +186,8 @@ class Affectation(Node):
             periodes_radiation=[Periode(debut=p.debut, fin=p.fin) for p in a.periodes_radiation],
             statut=a.statut,
             motif_refus=a.motif_refus,
-            liste=a.liste,
+            liste=a.liste_courante,
+            liste_prevue=a.liste,
             conflits=len(a.conflits),
         )
 

@@ -70,9 +70,22 @@ class Evenement(Node):
     def motif_annulation(self) -> str | None:
         return self.evenement.motif_annulation
 
-    @strawberry.field(description="True once a DUDE flow for this event exists (R13).")
+    @strawberry.field(
+        description="True once a DUDE flow for this event exists (R13), and while no "
+        "ANNULATION flow retracted it (R14)."
+    )
     async def transmis_dude(self, info: Ctx) -> bool:
-        return self.evenement.id in await info.context.evenements_transmis.load(self.dossier_id)
+        transmis = await info.context.evenements_transmis.load(self.dossier_id)
+        return self.evenement.id in transmis.en_vigueur
+
+    @strawberry.field(
+        description="Beyond the contract (R14): an ANNULATION flow retracted what the DUDE "
+        "was sent of this event (cancelled, corrected, or left outside the window by an exit "
+        "dated before it)."
+    )
+    async def annulation_dude(self, info: Ctx) -> bool:
+        transmis = await info.context.evenements_transmis.load(self.dossier_id)
+        return self.evenement.id in transmis.annulees
 
 
 @strawberry.type

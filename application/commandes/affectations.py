@@ -14,7 +14,7 @@ from domain.dossier import Dossier
 from domain.erreurs import ConfirmationRequise
 from domain.noms import ecarts_d_identite
 from domain.ppae import PPAE
-from domain.rapprochement import Fiche
+from domain.rapprochement import Fiche, comparer, identite_a_confirmer
 from domain.valeurs import Avertissement, MarqueurDude, MotifRefus, StatutAffectation
 
 
@@ -135,7 +135,8 @@ class Rapprocher(Commande):
     affectation_id: UUID
     dossier_id: UUID
     confirmer: bool = False
-    """Needed when the dossier's identity differs from the affectation's (R4)."""
+    """Needed when the identities differ beyond one known variation (R4), as the engine
+    compares them (``identite_a_confirmer``)."""
 
     nom_commande: ClassVar[str] = "rapprocher"
     capacite: ClassVar[Capacite] = Capacite.GERER
@@ -145,8 +146,11 @@ class Rapprocher(Commande):
         dossier = monde.charger(Dossier, self.dossier_id)
         affectation.verifier_a_rapprocher()
         dossier.verifier_actif()
-        ecarts = ecarts_d_identite(dossier.identite, affectation.identite)
-        if ecarts and not self.confirmer:
+        # R3, R4: what matching needs confirmed, the engine decides (never AUTOMATIQUE then).
+        fiches = Fiche.de(affectation.identite), Fiche.de(dossier.identite)
+        a_confirmer = identite_a_confirmer(comparer(*fiches))
+        if a_confirmer and not self.confirmer:
+            ecarts = ecarts_d_identite(dossier.identite, affectation.identite, a_confirmer)
             raise ConfirmationRequise(
                 f"Le dossier choisi ne correspond pas à l'affectation ({' ; '.join(ecarts)}) : "
                 "confirmez le rapprochement si c'est bien le même jeune.",

@@ -10,6 +10,7 @@ from uuid import UUID, uuid4
 
 from application.commandes.base import Commande, Monde
 from application.contexte import Resultat
+from domain import annulations
 from domain.acces import Capacite
 from domain.affectation import Affectation
 from domain.dossier import Dossier
@@ -133,7 +134,8 @@ class ArreterCotraitance(Commande):
 
 @dataclass(frozen=True)
 class SortirPpae(Commande):
-    """R11: exit from EN_COURS; the PPAE becomes TERMINE."""
+    """R11: exit from EN_COURS; the PPAE becomes TERMINE. Dated before events that already
+    flowed, it warns that their flows will be cancelled (R13, R14)."""
 
     ppae_id: UUID
     date_sortie: date
@@ -145,9 +147,17 @@ class SortirPpae(Commande):
 
     def decider(self, monde: Monde) -> Resultat:
         ppae = monde.charger(PPAE, self.ppae_id, self.version_attendue)
+        dossier = monde.charger(Dossier, ppae.dossier_id)
+        # R14: a backdated exit cancels the flows of the events it leaves outside the window.
+        retires = annulations.retires_par_la_sortie(
+            ppae, dossier.evenements.values(), self.date_sortie
+        )
         ppae.sortir(self.date_sortie, self.motif, monde.aujourdhui)
-        monde.charger(Dossier, ppae.dossier_id).fermer_ppae(self.ppae_id)
-        return Resultat(ppae_id=self.ppae_id)
+        dossier.fermer_ppae(self.ppae_id)
+        return Resultat(
+            ppae_id=self.ppae_id,
+            avertissements=annulations.avertissements(retires, self.date_sortie),
+        )
 
 
 @dataclass(frozen=True)

@@ -68,13 +68,30 @@ def existent(cur: Curseur, dossier_id: str) -> bool:
     return cur.fetchone(f"SELECT 1 FROM {TABLE} WHERE dossier_id = %s", [dossier_id]) is not None
 
 
-def evenements_transmis(cur: Curseur, dossier_id: str) -> set[str]:
-    """The dossier's events for which an EVENEMENT flow exists (R13)."""
+@dataclass(frozen=True)
+class Transmissions:
+    """What the DUDE was told of a dossier's events (R13, R14)."""
+
+    en_vigueur: frozenset[str]
+    """Events with an EVENEMENT flow that no ANNULATION of the same PPAE retracted."""
+    annulees: frozenset[str]
+    """Events with an ANNULATION flow (cancelled, corrected, or left out by a backdated exit)."""
+
+
+def transmissions(cur: Curseur, dossier_id: str) -> Transmissions:
     lignes = cur.fetchall(
-        f"SELECT evenement_id FROM {TABLE} WHERE dossier_id = %s AND type = %s",
-        [dossier_id, TypeFlux.EVENEMENT.value],
+        f"SELECT type, ppae_id, evenement_id FROM {TABLE} WHERE dossier_id = %s AND type IN "
+        "(%s, %s) AND evenement_id IS NOT NULL",
+        [dossier_id, TypeFlux.EVENEMENT.value, TypeFlux.ANNULATION.value],
     )
-    return {str(ligne[0]) for ligne in lignes}
+    par_type: dict[str, set[tuple[str, str]]] = {t.value: set() for t in TypeFlux}
+    for type_flux, ppae_id, evenement_id in lignes:
+        par_type[str(type_flux)].add((str(ppae_id), str(evenement_id)))
+    retirees = par_type[TypeFlux.ANNULATION.value]
+    return Transmissions(
+        en_vigueur=frozenset(e for p, e in par_type[TypeFlux.EVENEMENT.value] - retirees),
+        annulees=frozenset(e for _, e in retirees),
+    )
 
 
 @dataclass(frozen=True)

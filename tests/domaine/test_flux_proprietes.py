@@ -14,6 +14,7 @@ from uuid import uuid4
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from domain import annulations
 from domain.dossier import Dossier
 from domain.erreurs import ErreurMetier
 from domain.flux import EtatFluxDossier, Flux, TypeFlux, cle
@@ -61,6 +62,8 @@ class Histoire:
     entree: tuple[int, date] | None = None
     sortie: tuple[int, date] | None = None
     arret: bool = False
+    retires: list[str] | None = None
+    """The events the exit's decision named as cancelled by it (R14)."""
 
     def garder(self, *agregats: Any) -> int:
         for agregat in agregats:
@@ -112,8 +115,10 @@ def appliquer(h: Histoire, op: tuple[Any, ...]) -> None:
         h.entree = (rang, jour) if h.ppae.statut.value == "EN_COURS" else h.entree
     elif op[0] == "sortir":
         jour = AFFECTATION + timedelta(days=op[1])
+        retires = annulations.retires_par_la_sortie(h.ppae, h.dossier.evenements.values(), jour)
         h.ppae.sortir(jour, MotifSortie.AUTRE, AUJOURDHUI)
         h.sortie = (h.garder(h.ppae), jour)
+        h.retires = [e.id for e in retires]
     elif op[0] == "arreter":
         h.ppae.arreter(MotifArret.REFUS_DU_JEUNE, False, Regles(), AUJOURDHUI)
         h.arret = True
@@ -178,6 +183,22 @@ def test_deriver_a_nouveau_depuis_zero_ou_depuis_l_etat_stocke_redonne_les_memes
     premiere = deriver(h.evenements, h.dossier.id)
     assert deriver(h.evenements, h.dossier.id) == premiere
     assert deriver(h.evenements, h.dossier.id, stocker=True) == premiere
+
+
+@settings(max_examples=300, deadline=None)
+@given(operations)
+def test_la_sortie_annonce_exactement_les_annulations_qu_elle_cause(
+    ops: list[tuple[Any, ...]],
+) -> None:
+    """R11, R14: the exit's warning names the events whose flows the fold cancels at the exit,
+    no more, no fewer."""
+    h = jouer(ops)
+    etat, causees = EtatFluxDossier(), None
+    for evenement in h.evenements:
+        flux = etat.prendre(h.dossier.id, evenement)
+        if isinstance(evenement, PPAE.Sorti):
+            causees = sorted(f.evenement_id or "" for f in flux if f.type is TypeFlux.ANNULATION)
+    assert causees == (None if h.retires is None else sorted(h.retires))
 
 
 def test_aucun_flux_ne_porte_de_texte_libre() -> None:

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from domain.affectation import proposition
 from domain.noms import normaliser
 from domain.rapprochement import (
+    IDENTITE,
     PARAMETRES,
     Decision,
     Element,
@@ -29,6 +30,7 @@ from domain.rapprochement import (
     comparer,
     estimer,
     formes_nom,
+    identite_a_confirmer,
     mots_prenoms,
     niveau_naissance,
     phonetique,
@@ -248,6 +250,63 @@ def test_un_inconnu_n_a_pas_de_candidat() -> None:
     assert classer_candidats(inconnu, [("d1", fiche())]) == []
 
 
+JOUR = date(2004, 3, 5)
+"""A birth date whose day and month can be swapped (2004-05-03)."""
+
+
+def test_des_noms_et_un_jour_mois_inverses_ne_sont_pas_automatiques_et_se_confirment() -> None:
+    """R3, R4: names inverted and day/month swapped at once: a look-alike, not one youth typed
+    twice. The engine does not propose it automatically, and matching it needs the manager's
+    confirmation, naming the three criteria: one engine, one answer."""
+    affectation = fiche(nom="Lefèvre", prenoms="Léa", naissance=JOUR)
+    dossier = fiche(nom="Léa", prenoms="Lefèvre", naissance=date(2004, 5, 3))
+    elements = comparer(affectation, dossier)
+    assert [n for c, n in niveaux(affectation, dossier).items() if c in IDENTITE] == [
+        Niveau.INVERSION_NOM_PRENOM,
+        Niveau.INVERSION_NOM_PRENOM,
+        Niveau.INVERSION_JOUR_MOIS,
+    ]
+    [candidat] = classer_candidats(affectation, [("d1", dossier)])
+    assert candidat.score > 0.999
+    assert candidat.decision is Decision.A_EXAMINER
+    assert identite_a_confirmer(elements) == ["nom", "prenoms", "dateNaissance"]
+
+
+@pytest.mark.parametrize(
+    "dossier",
+    [
+        fiche(nom="Léa", prenoms="Lefèvre", naissance=JOUR),
+        fiche(nom="Lefèvre", prenoms="Léa", naissance=date(2004, 5, 3)),
+        fiche(nom="Lefèbvre", prenoms="Léa", naissance=JOUR),
+        fiche(nom="Lefèvre", prenoms="Léa", naissance=date(2004, 3, 6)),
+        fiche(nom="Lefèvre", prenoms="Léa Marie", naissance=JOUR),
+    ],
+    ids=["noms_inverses", "jour_mois_inverses", "faute_de_nom", "un_chiffre", "un_des_prenoms"],
+)
+def test_une_seule_variation_connue_est_automatique_sans_confirmation(dossier: Fiche) -> None:
+    """R3, R4: one known variation of one youth's identity is what matching sees through: it
+    can be proposed automatically, and matching it needs no confirmation."""
+    affectation = fiche(nom="Lefèvre", prenoms="Léa", naissance=JOUR)
+    [candidat] = classer_candidats(affectation, [("d1", dossier)])
+    assert candidat.decision is Decision.AUTOMATIQUE
+    assert identite_a_confirmer(comparer(affectation, dossier)) == []
+
+
+def test_deux_variations_connues_demandent_confirmation() -> None:
+    """R3, R4: a typo in the surname and a digit off in the birth date: two variations."""
+    affectation = fiche(nom="Lefèvre", prenoms="Léa", naissance=JOUR)
+    dossier = fiche(nom="Lefèbvre", prenoms="Léa", naissance=date(2004, 3, 6))
+    [candidat] = classer_candidats(affectation, [("d1", dossier)])
+    assert candidat.decision is Decision.A_EXAMINER
+    assert identite_a_confirmer(comparer(affectation, dossier)) == ["nom", "dateNaissance"]
+
+
+def test_un_nom_different_demande_confirmation() -> None:
+    """R4: another surname is not a variation."""
+    autre = fiche(nom="Diallo", prenoms="Léa", naissance=JOUR)
+    assert identite_a_confirmer(comparer(fiche(naissance=JOUR), autre)) == ["nom", "prenoms"]
+
+
 def test_les_listes() -> None:
     [c] = classer_candidats(fiche(), [(str(uuid4()), fiche())])
     assert proposition(Trouves([]))[0] is ListeCotraitance.DE_NON_CONNUS
@@ -280,6 +339,15 @@ def test_les_niveaux_sont_symetriques_et_le_score_borne(a: Fiche, b: Fiche) -> N
     poids_ab = sum(e.poids for e in comparer(a, b))
     assert poids_ab == pytest.approx(sum(e.poids for e in comparer(b, a)), abs=0.05)
     assert 0.0 <= score(poids_ab) <= 1.0
+
+
+@given(fiches, fiches, fiches)
+def test_un_candidat_automatique_n_a_jamais_rien_a_confirmer(a: Fiche, b: Fiche, c: Fiche) -> None:
+    """R3, R4: one engine, one answer: AUTOMATIQUE implies that ``rapprocher`` needs no
+    confirmation."""
+    for candidat in classer_candidats(a, [("b", b), ("c", c)]):
+        if candidat.decision is Decision.AUTOMATIQUE:
+            assert identite_a_confirmer(candidat.explication) == []
 
 
 @given(fiches)
