@@ -262,7 +262,19 @@ def _parser() -> argparse.ArgumentParser:
         formatter_class=defauts,
     )
     pull.add_argument("--ml", help="une seule Mission Locale (toutes celles connues sinon)")
-    pull.add_argument("--limite", type=int, default=500, help="affectations par page")
+    pull.add_argument(
+        "--limite", type=_de_1_a_1000, default=500, help="affectations par page (1 à 1000)"
+    )
+    pull.add_argument(
+        "--pages-max", type=_strictement_positif, default=10_000, help="pages par Mission Locale"
+    )
+    pull.add_argument(
+        "--delai-page",
+        type=_duree,
+        default=60.0,
+        help="secondes pour recevoir une page entière (en plus du délai par lecture)",
+    )
+    pull.add_argument("--duree", type=_duree, default=3600.0, help="durée maximale (secondes)")
     pull.set_defaults(action=dude_recuperer)
     simu = dude.add_parser("simulator", help="un simulateur du DUDE", formatter_class=defauts)
     simu.add_argument("--host", default="127.0.0.1", help="adresse d'écoute")
@@ -528,6 +540,30 @@ def dude_envoyer(service: Service, args: argparse.Namespace) -> int:
         f"à refaire, {reste} flux encore à livrer"
     )
     return 0 if reste == 0 else 3
+
+
+def _de_1_a_1000(texte: str) -> int:
+    valeur = _strictement_positif(texte)
+    if valeur > 1000:
+        raise argparse.ArgumentTypeError(f"au plus 1000 : {valeur}")
+    return valeur
+
+
+def _strictement_positif(texte: str) -> int:
+    valeur = _positif_ou_nul(texte)
+    if valeur == 0:
+        raise argparse.ArgumentTypeError("nombre strictement positif attendu : 0")
+    return valeur
+
+
+def _duree(texte: str) -> float:
+    try:
+        valeur = float(texte)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"nombre de secondes attendu : {texte!r}") from None
+    if not 0 < valeur <= 7 * 24 * 3600:
+        raise argparse.ArgumentTypeError(f"de 0 à 604800 secondes (une semaine) : {texte}")
+    return valeur
 
 
 def dude_simulateur(settings: Settings, args: argparse.Namespace) -> int:
