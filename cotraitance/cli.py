@@ -33,8 +33,9 @@ from cotraitance.reprise import LOT_DOSSIERS, PROCESSUS, importer_dossiers
 from cotraitance.settings import ConfigurationInvalide, Settings
 from domain.erreurs import ErreurMetier
 from domain.valeurs import Role
+from integrations.dude import simulateur_entrees
 from integrations.dude.envoi import deposer_fichier
-from integrations.dude.simulateur import Fautes, Simulateur, SimulateurEnFond
+from integrations.dude.simulateur import Simulateur, SimulateurEnFond
 from integrations.referentiel.lignes import LigneRejetee
 from integrations.referentiel.missions_locales import lire_missions_locales
 
@@ -573,12 +574,13 @@ def dude_simulateur(settings: Settings, args: argparse.Namespace) -> int:
     for regle in args.rejeter:
         type_flux, _, code = regle.partition("=")
         rejets[type_flux] = {"code": code or "REJET", "message": f"Flux {type_flux} rejeté."}
-    fautes = Fautes(
-        latence_ms=args.latence_ms,
-        taux_5xx=args.taux_5xx,
-        taux_timeout=args.taux_timeout,
-        rejets=rejets,
-    )
+    reglages = {"latence_ms": args.latence_ms, "taux_5xx": args.taux_5xx}
+    reglages |= {"taux_timeout": args.taux_timeout, "rejets": rejets}
+    try:
+        fautes = simulateur_entrees.fautes(reglages)
+    except simulateur_entrees.EntreeRefusee as exc:
+        print(f"option refusée : {exc.message.replace('_', '-')}", file=sys.stderr)
+        return 1
     simulateur = Simulateur(fautes)
     if args.affectations:
         if not args.affectations.is_file():

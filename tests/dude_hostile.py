@@ -26,6 +26,7 @@ COMPORTEMENTS = (
     "cycle",
     "sans_fin",
     "goutte",
+    "goutte_entetes",
     "enorme",
     "bombe",
     "surrogate",
@@ -160,6 +161,16 @@ def _goutte(g: Any, code: str, apres: str | None) -> None:
     g._sans_longueur(octets())
 
 
+def _goutte_entetes(g: Any, code: str, apres: str | None) -> None:
+    """The status line, then a header that never ends, a byte at a time."""
+    g.wfile.write(b"HTTP/1.1 200 OK\r\nX-Lent: ")
+    fin = time.monotonic() + 60
+    while time.monotonic() < fin:
+        g.wfile.write(b"a")
+        g.wfile.flush()
+        time.sleep(0.2)
+
+
 def _enorme(g: Any, code: str, apres: str | None) -> None:
     def octets() -> Iterator[bytes]:
         yield b'{"affectations": ['
@@ -218,6 +229,7 @@ _REPONSES: dict[str, Reponse] = {
     "cycle": _cycle,
     "sans_fin": _sans_fin,
     "goutte": _goutte,
+    "goutte_entetes": _goutte_entetes,
     "enorme": _enorme,
     "bombe": _bombe,
     "surrogate": _surrogate,

@@ -103,6 +103,17 @@ def test_un_dude_qui_distille_ses_octets_est_coupe_au_delai_de_la_page(
     assert _ml001_passe(base_cli)
 
 
+def test_des_entetes_distilles_sont_coupes_au_delai_de_la_page(
+    base_cli: Base, capsys: pytest.CaptureFixture[str], dude: DUDEHostile
+) -> None:
+    """The deadline holds on every read of the socket, the headers' as well as the body's."""
+    code, sortie, duree = _tirer(capsys, dude, "goutte_entetes", "--delai-page", "2")
+    assert code == EXIT_ECHEC, sortie
+    assert "échec : ML000 page 1 : délai dépassé (la page n'est pas arrivée en 2 s)" in sortie
+    assert duree < 30
+    assert _ml001_passe(base_cli)
+
+
 def test_la_duree_maximale_de_la_commande_arrete_chaque_mission_locale_restante(
     base_cli: Base, capsys: pytest.CaptureFixture[str], dude: DUDEHostile
 ) -> None:
@@ -215,6 +226,7 @@ ATTENDU = {
     "cycle": "échec : {ml} page 3 : le DUDE renvoie un curseur déjà rendu",
     "sans_fin": "échec : {ml} page 4 : plus de 3 pages",
     "goutte": "échec : {ml} page 1 : délai dépassé",
+    "goutte_entetes": "échec : {ml} page 1 : délai dépassé",
     "enorme": "échec : {ml} page 1 : réponse trop grosse",
     "bombe": "échec : {ml} page 1 : réponse trop grosse",
     "surrogate": "rejet {ml} page 1, enregistrement 2 : JSON invalide",

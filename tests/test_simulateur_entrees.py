@@ -14,6 +14,7 @@ from typing import Any
 import httpx2
 import pytest
 
+from cotraitance.cli import main
 from integrations.dude.simulateur import Simulateur, SimulateurEnFond
 
 MEGA = 1024 * 1024
@@ -177,3 +178,18 @@ def test_des_affectations_qui_ne_sont_ni_objet_ni_liste_sont_refusees_en_422(
     message = _erreur_en_francais(reponse, 422, "AFFECTATIONS_INVALIDES")
     assert message == "une affectation (objet JSON) ou une liste d'affectations est attendue"
     assert simulateur.affectations == []
+
+
+@pytest.mark.parametrize(
+    ("options", "raison"),
+    [
+        (["--taux-5xx", "5"], "taux-5xx : nombre de 0 à 1 attendu"),
+        (["--latence-ms", "-3"], "latence-ms : nombre entier de 0 à 60000 attendu"),
+    ],
+)
+def test_la_commande_du_simulateur_refuse_une_faute_hors_bornes_sans_demarrer(
+    capsys: pytest.CaptureFixture[str], options: list[str], raison: str
+) -> None:
+    """The same checks as ``POST /fautes``: a 5 for a share made every flow fail."""
+    assert main(["dude", "simulator", "--port", "1", *options]) == 1
+    assert f"option refusée : {raison}" in capsys.readouterr().err
