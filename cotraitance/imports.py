@@ -179,7 +179,12 @@ def dude_recuperer(service: Service, args: argparse.Namespace) -> int:
     print(f"affectations du DUDE : {url} ({len(codes)} Mission(s) Locale(s))", file=sys.stderr)
     bilan = Bilan("dude-pull")
     echecs = []
-    bornes = Bornes(args.pages_max, args.delai_page, args.duree, float(settings.dude_delai_s))
+    bornes = Bornes(
+        pages=args.pages_max,
+        delai_page_s=args.delai_page,
+        duree_s=args.duree,
+        lecture_s=float(settings.dude_delai_s),
+    )
     with ClientDUDE(bornes) as client, barre("affectations", None) as avancer:
         for code in codes:
             try:
