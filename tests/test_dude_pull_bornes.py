@@ -269,3 +269,25 @@ def test_rien_d_un_enregistrement_n_est_journalise_ni_affiche(
     assert NOM_SECRET not in sortie
     assert NOM_SECRET not in caplog.text
     assert "Zébulonne" not in sortie + caplog.text
+
+
+@pytest.mark.parametrize(
+    ("option", "valeur", "raison"),
+    [
+        ("--limite", "0", "nombre strictement positif attendu"),
+        ("--limite", "5000", "au plus 1000"),
+        ("--pages-max", "0", "nombre strictement positif attendu"),
+        ("--delai-page", "abc", "nombre de secondes attendu"),
+        ("--duree", "-1", "de 0 à 604800 secondes"),
+    ],
+)
+def test_une_borne_invalide_est_refusee_avant_toute_requete(
+    capsys: pytest.CaptureFixture[str], option: str, valeur: str, raison: str
+) -> None:
+    """A page of 0 records would never end; a page of 5000 would lift the body's bound."""
+    with pytest.raises(SystemExit) as sortie:
+        main(["dude", "pull", option, valeur])
+    assert sortie.value.code == 2
+    erreur = capsys.readouterr().err
+    assert option in erreur
+    assert raison in erreur
