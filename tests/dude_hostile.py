@@ -28,6 +28,7 @@ COMPORTEMENTS = (
     "goutte",
     "goutte_entetes",
     "enorme",
+    "annonce_enorme",
     "bombe",
     "surrogate",
     "profond",
@@ -35,6 +36,7 @@ COMPORTEMENTS = (
     "pas_json",
     "mauvaise_forme",
     "5xx",
+    "4xx_code",
 )
 
 
@@ -71,7 +73,6 @@ class DUDEHostile:
         self.comportements: dict[str, str] = {}
         self.octets_envoyes = 0
         """Body bytes written to ``enorme`` requests before the client went away."""
-        self.requetes = 0
         self._serveur = _Serveur(("127.0.0.1", 0), _gestionnaire(self))
         self._serveur.daemon_threads = True
         self._serveur.block_on_close = False
@@ -100,7 +101,6 @@ def _gestionnaire(dude: DUDEHostile) -> type[BaseHTTPRequestHandler]:
             pass
 
         def do_GET(self) -> None:
-            dude.requetes += 1
             params = {k: v[0] for k, v in parse_qs(urlsplit(self.path).query).items()}
             code = params.get("codeMissionLocale", "")
             if code == "ML001":
@@ -180,6 +180,15 @@ def _enorme(g: Any, code: str, apres: str | None) -> None:
     g._sans_longueur(octets())
 
 
+def _annonce_enorme(g: Any, code: str, apres: str | None) -> None:
+    """200 MB announced, then nothing: waiting for them would last the whole page deadline."""
+    g.send_response(200)
+    g.send_header("Content-Length", str(TAILLE_BOMBE))
+    g.end_headers()
+    g.wfile.flush()
+    time.sleep(30)
+
+
 def _bombe(g: Any, code: str, apres: str | None) -> None:
     g._json(bombe(), Content_Encoding="gzip")
 
@@ -217,6 +226,11 @@ def _5xx(g: Any, code: str, apres: str | None) -> None:
     g._json(corps, statut=503)
 
 
+def _4xx_code(g: Any, code: str, apres: str | None) -> None:
+    erreur = {"code": "ML_INCONNUE", "message": f"inconnue, dernier dossier : {NOM_SECRET}"}
+    g._json(json.dumps(erreur, ensure_ascii=False).encode(), statut=404)
+
+
 def _imbrique(niveaux: int) -> Any:
     valeur: Any = []
     for _ in range(niveaux - 1):
@@ -238,4 +252,6 @@ _REPONSES: dict[str, Reponse] = {
     "pas_json": _pas_json,
     "mauvaise_forme": _mauvaise_forme,
     "5xx": _5xx,
+    "4xx_code": _4xx_code,
+    "annonce_enorme": _annonce_enorme,
 }

@@ -137,6 +137,16 @@ def test_une_reponse_trop_grosse_est_coupee_pendant_la_lecture(
     assert _ml001_passe(base_cli)
 
 
+def test_une_reponse_annoncee_trop_grosse_est_refusee_sans_l_attendre(
+    base_cli: Base, capsys: pytest.CaptureFixture[str], dude: DUDEHostile
+) -> None:
+    code, sortie, duree = _tirer(capsys, dude, "annonce_enorme", "--delai-page", "20")
+    assert code == EXIT_ECHEC, sortie
+    assert "échec : ML000 page 1 : réponse trop grosse (plus de 6 Mo)" in sortie
+    assert duree < 10
+    assert _ml001_passe(base_cli)
+
+
 def test_une_bombe_gzip_est_bornee_pendant_la_decompression(
     base_cli: Base, capsys: pytest.CaptureFixture[str], dude: DUDEHostile
 ) -> None:
@@ -221,6 +231,18 @@ def test_une_erreur_5xx_est_dite_sans_recopier_le_corps_de_la_reponse(
     assert _ml001_passe(base_cli)
 
 
+def test_le_code_d_une_erreur_du_dude_est_dit_mais_pas_son_message(
+    base_cli: Base, capsys: pytest.CaptureFixture[str], dude: DUDEHostile
+) -> None:
+    """The DUDE's ``{code, message}``: the code helps whoever runs the pull; the message is
+    free text and may hold personal data (R23)."""
+    code, sortie, _ = _tirer(capsys, dude, "4xx_code")
+    assert code == EXIT_ECHEC, sortie
+    assert "échec : ML000 page 1 : le DUDE a répondu 404 (ML_INCONNUE)" in sortie
+    assert NOM_SECRET not in sortie
+    assert _ml001_passe(base_cli)
+
+
 ATTENDU = {
     "vide": None,
     "cycle": "échec : {ml} page 3 : le DUDE renvoie un curseur déjà rendu",
@@ -235,6 +257,8 @@ ATTENDU = {
     "pas_json": "échec : {ml} page 1 : réponse illisible (JSON invalide",
     "mauvaise_forme": "échec : {ml} page 1 : réponse illisible (attendu",
     "5xx": "échec : {ml} page 1 : le DUDE a répondu 503",
+    "4xx_code": "échec : {ml} page 1 : le DUDE a répondu 404 (ML_INCONNUE)",
+    "annonce_enorme": "échec : {ml} page 1 : réponse trop grosse",
 }
 
 
