@@ -14,6 +14,8 @@ import httpcore2
 import httpx2
 
 OptionsSocket = Iterable[Any]
+_SANS_BORNE = 24 * 3600.0
+"""A socket operation's timeout when neither the request nor the deadline gives one."""
 
 
 class Echeance:
@@ -32,9 +34,6 @@ class Echeance:
         if restant <= 0:
             raise depasse("échéance de la requête dépassée")
         return restant if delai is None else min(delai, restant)
-
-
-_SANS_BORNE = 24 * 3600.0
 
 
 class _Flux(httpcore2.NetworkStream):
