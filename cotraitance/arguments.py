@@ -87,6 +87,24 @@ def strictement_positif(texte: str) -> int:
     return valeur
 
 
+def de_1_a_1000(texte: str) -> int:
+    valeur = strictement_positif(texte)
+    if valeur > 1000:
+        raise argparse.ArgumentTypeError(f"au plus 1000 : {valeur}")
+    return valeur
+
+
+def duree(texte: str) -> float:
+    """Seconds, more than 0 and at most a week."""
+    try:
+        valeur = float(texte)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"nombre de secondes attendu : {texte!r}") from None
+    if not 0 < valeur <= 7 * 24 * 3600:
+        raise argparse.ArgumentTypeError(f"de 0 à 604800 secondes (une semaine) : {texte}")
+    return valeur
+
+
 def decimal(texte: str) -> float:
     try:
         valeur = float(texte)

@@ -26,7 +26,9 @@ from application.magasin.persistance import base_depuis_url
 from application.traitement.reconstruction import Bilan, ReconstructionEnCours
 from cotraitance.arguments import (
     date_iso,
+    de_1_a_1000,
     decimal,
+    duree,
     entier,
     franciser,
     positif_ou_nul,
@@ -42,8 +44,9 @@ from cotraitance.reprise import LOT_DOSSIERS, PROCESSUS, importer_dossiers
 from cotraitance.settings import ConfigurationInvalide, Settings
 from domain.erreurs import ErreurMetier
 from domain.valeurs import Role
+from integrations.dude import simulateur_entrees
 from integrations.dude.envoi import deposer_fichier
-from integrations.dude.simulateur import Fautes, Simulateur, SimulateurEnFond
+from integrations.dude.simulateur import Simulateur, SimulateurEnFond
 from integrations.referentiel.lignes import LigneRejetee
 from integrations.referentiel.missions_locales import lire_missions_locales
 
@@ -288,15 +291,23 @@ def _parser() -> argparse.ArgumentParser:
     )
     pull.add_argument("--ml", help="une seule Mission Locale (toutes celles connues sinon)")
     pull.add_argument(
-        "--limite", type=strictement_positif, default=500, help="affectations par page"
+        "--limite", type=de_1_a_1000, default=500, help="affectations par page (1 à 1000)"
     )
+    pull.add_argument(
+        "--pages-max", type=strictement_positif, default=10_000, help="pages par Mission Locale"
+    )
+    pull.add_argument(
+        "--delai-page",
+        type=duree,
+        default=60.0,
+        help="secondes pour recevoir une page entière (en plus du délai par lecture)",
+    )
+    pull.add_argument("--duree", type=duree, default=3600.0, help="durée maximale (secondes)")
     pull.set_defaults(action=dude_recuperer)
     simu = dude.add_parser("simulator", help="un simulateur du DUDE", formatter_class=defauts)
     simu.add_argument("--host", default="127.0.0.1", help="adresse d'écoute")
     simu.add_argument("--port", type=entier, default=8100, help="port d'écoute")
-    simu.add_argument(
-        "--latence-ms", type=positif_ou_nul, default=0, help="latence de chaque réponse"
-    )
+    simu.add_argument("--latence-ms", type=entier, default=0, help="latence de chaque réponse")
     simu.add_argument("--taux-5xx", type=decimal, default=0.0, help="part de réponses 503")
     simu.add_argument(
         "--taux-timeout", type=decimal, default=0.0, help="part de réponses trop tardives"
@@ -600,12 +611,13 @@ def dude_simulateur(settings: Settings, args: argparse.Namespace) -> int:
     for regle in args.rejeter:
         type_flux, _, code = regle.partition("=")
         rejets[type_flux] = {"code": code or "REJET", "message": f"Flux {type_flux} rejeté."}
-    fautes = Fautes(
-        latence_ms=args.latence_ms,
-        taux_5xx=args.taux_5xx,
-        taux_timeout=args.taux_timeout,
-        rejets=rejets,
-    )
+    reglages = {"latence_ms": args.latence_ms, "taux_5xx": args.taux_5xx}
+    reglages |= {"taux_timeout": args.taux_timeout, "rejets": rejets}
+    try:
+        fautes = simulateur_entrees.fautes(reglages)
+    except simulateur_entrees.EntreeRefusee as exc:
+        print(f"option refusée : {exc.message.replace('_', '-')}", file=sys.stderr)
+        return 1
     simulateur = Simulateur(fautes)
     if args.affectations:
         if not args.affectations.is_file():

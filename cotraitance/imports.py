@@ -16,13 +16,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from uuid import uuid4
 
-import httpx2
-
 from application.contexte import Contexte, systeme
 from application.service import Cotraitance
 from cotraitance.racine import Service
 from cotraitance.settings import Settings
 from domain.erreurs import ErreurMetier
+from integrations.dude.client_borne import Bornes, ClientDUDE
 from integrations.dude.intake import AffectationLue, lire_affectations
 from integrations.dude.recuperation import RecuperationImpossible, recuperer
 from integrations.referentiel.champs import raison
@@ -180,8 +179,13 @@ def dude_recuperer(service: Service, args: argparse.Namespace) -> int:
     print(f"affectations du DUDE : {url} ({len(codes)} Mission(s) Locale(s))", file=sys.stderr)
     bilan = Bilan("dude-pull")
     echecs = []
-    delai = httpx2.Timeout(float(settings.dude_delai_s))
-    with httpx2.Client(timeout=delai) as client, barre("affectations", None) as avancer:
+    bornes = Bornes(
+        pages=args.pages_max,
+        delai_page_s=args.delai_page,
+        duree_s=args.duree,
+        lecture_s=float(settings.dude_delai_s),
+    )
+    with ClientDUDE(bornes) as client, barre("affectations", None) as avancer:
         for code in codes:
             try:
                 for lu in recuperer(client, url, code, connues, args.limite):

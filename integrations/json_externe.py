@@ -19,6 +19,15 @@ class JsonIllisible(ValueError):
 
 
 def lire_json(texte: str | bytes, profondeur_max: int = PROFONDEUR_MAX) -> Any:
+    valeur = decoder_json(texte, profondeur_max)
+    verifier(valeur, profondeur_max)
+    return valeur
+
+
+def decoder_json(texte: str | bytes, profondeur_max: int = PROFONDEUR_MAX) -> Any:
+    """The parse alone, its failures in French, the value not walked: for a container whose
+    elements are judged one by one (a DUDE page, where one bad record must not cost the
+    others), the caller runs ``verifier`` on each element."""
     try:
         valeur = json.loads(texte)
     except json.JSONDecodeError as exc:
@@ -29,7 +38,6 @@ def lire_json(texte: str | bytes, profondeur_max: int = PROFONDEUR_MAX) -> Any:
         raise JsonIllisible("JSON invalide (le texte n'est pas en UTF-8)") from None
     except ValueError as exc:  # an integer over Python's digit limit, among others
         raise JsonIllisible(f"JSON invalide ({_raison(exc)})") from None
-    verifier(valeur, profondeur_max)
     return valeur
 
 

@@ -6,13 +6,12 @@ timeouts — the flow recorded, the answer never sent in time —, business reje
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import random
 import threading
 from collections.abc import Mapping
 from contextvars import ContextVar
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -23,17 +22,14 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from integrations.dude import simulateur_entrees as entrees
+from integrations.dude.simulateur_entrees import EntreeRefusee, corps_json
+from integrations.dude.simulateur_entrees import Fautes as Fautes
+from integrations.json_externe import JsonIllisible, lire_json
 
-@dataclass
-class Fautes:
-    latence_ms: int = 0
-    taux_5xx: float = 0.0
-    taux_timeout: float = 0.0
-    duree_timeout_s: float = 30.0
-    """How long a "timeout" answer waits: longer than the sender's own timeout."""
-    rejets: dict[str, dict[str, str]] = field(default_factory=dict)
-    """Flow type (or key) → the DUDE's ``{code, message}``, answered with a 422."""
-    graine: int | None = None
+CORPS_MAX = {"/flux": 64 * 1024, "/fautes": 64 * 1024, "/affectations": 32 * 1024 * 1024}
+"""Bytes a request body may have, by route: a flow is a few hundred, the affectations a test
+or a demo serves a few megabytes."""
 
 
 @dataclass
@@ -71,9 +67,9 @@ class Simulateur:
         if not cle:
             return _erreur(400, "CLE_ABSENTE", "En-tête Idempotency-Key obligatoire.")
         try:
-            message = json.loads(await request.body())
-        except ValueError:
-            return _erreur(400, "JSON_INVALIDE", "Le message n'est pas du JSON.")
+            message = await corps_json(request, CORPS_MAX["/flux"])
+        except EntreeRefusee as exc:
+            return _refus(exc)
         if not isinstance(message, dict) or message.get("cle") != cle:
             return _erreur(400, "MESSAGE_INVALIDE", "Le message doit porter sa clé.")
         dossier = str(message.get("identifiantPe"))
@@ -136,8 +132,8 @@ class Simulateur:
         with chemin.open(encoding="utf-8-sig") as fichier:
             for texte in fichier:
                 try:
-                    lus.append(json.loads(texte))
-                except ValueError:
+                    lus.append(lire_json(texte))
+                except JsonIllisible:
                     continue
         return self.ajouter_affectations(lus)
 
@@ -186,18 +182,18 @@ class Simulateur:
 
         async def fautes(request: Request) -> Response:
             try:
-                self.regler(Fautes(**json.loads(await request.body())))
-            except (ValueError, TypeError) as exc:
-                return _erreur(400, "FAUTES_INVALIDES", str(exc)[:200])
+                self.regler(entrees.fautes(await corps_json(request, CORPS_MAX["/fautes"])))
+            except EntreeRefusee as exc:
+                return _refus(exc)
             return JSONResponse(asdict(self.fautes))
 
         async def affectations(request: Request) -> Response:
             if request.method == "POST":
                 try:
-                    corps = json.loads(await request.body())
-                except ValueError:
-                    return _erreur(400, "JSON_INVALIDE", "Le corps n'est pas du JSON.")
-                ajoutees = self.ajouter_affectations(corps if isinstance(corps, list) else [corps])
+                    corps = await corps_json(request, CORPS_MAX["/affectations"])
+                    ajoutees = self.ajouter_affectations(entrees.affectations(corps))
+                except EntreeRefusee as exc:
+                    return _refus(exc)
                 return JSONResponse({"ajoutees": ajoutees})
             try:
                 page = self.page_affectations(request.query_params)
@@ -223,6 +219,10 @@ def _code_ml(enregistrement: Any) -> Any:
 
 def _erreur(statut: int, code: str, message: str) -> Response:
     return JSONResponse({"code": code, "message": message}, status_code=statut)
+
+
+def _refus(refus: EntreeRefusee) -> Response:
+    return _erreur(refus.statut, refus.code, refus.message)
 
 
 _DANS_LE_SIMULATEUR: ContextVar[bool] = ContextVar("dans_le_simulateur", default=False)
