@@ -31,7 +31,9 @@ def decoder_json(texte: str | bytes, profondeur_max: int = PROFONDEUR_MAX) -> An
     try:
         valeur = json.loads(texte)
     except json.JSONDecodeError as exc:
-        raise JsonIllisible(f"JSON invalide ({exc.msg}, colonne {exc.colno})") from None
+        raise JsonIllisible(
+            f"JSON invalide ({_en_francais(exc.msg)}, colonne {exc.colno})"
+        ) from None
     except RecursionError:
         raise JsonIllisible(f"JSON trop imbriqué (plus de {profondeur_max} niveaux)") from None
     except UnicodeDecodeError:
@@ -66,6 +68,28 @@ def _texte_stockable(texte: str) -> None:
         raise JsonIllisible(
             "JSON invalide (un texte contient un caractère isolé non représentable en UTF-8)"
         ) from None
+
+
+MESSAGES = (
+    ("Expecting value", "valeur attendue"),
+    ("Expecting ',' delimiter", "virgule attendue"),
+    ("Expecting ':' delimiter", "deux-points attendus"),
+    ("Expecting property name", "nom de propriété entre guillemets attendu"),
+    ("Unterminated string", "texte non terminé"),
+    ("Invalid control character", "caractère de contrôle dans un texte"),
+    ("Invalid \\uXXXX escape", "échappement \\uXXXX invalide"),
+    ("Invalid \\escape", "échappement invalide"),
+    ("Extra data", "données en trop après la valeur"),
+    ("Illegal trailing comma", "virgule en trop avant la fin"),
+)
+"""The json module's reasons (English), by their beginning."""
+
+
+def _en_francais(message: str) -> str:
+    for debut, traduction in MESSAGES:
+        if message.startswith(debut):
+            return traduction
+    return "syntaxe invalide"
 
 
 def _raison(exc: ValueError) -> str:
