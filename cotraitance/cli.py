@@ -27,13 +27,13 @@ from application.magasin.persistance import base_depuis_url
 from cotraitance.demo import CONSEILLERS, charger_demo
 from cotraitance.demo import ML as DEMO_ML
 from cotraitance.imports import EXIT_LIGNES_REJETEES, dude_recuperer, importer_affectations
+from cotraitance.livraison import ajouter_envoi
 from cotraitance.population import DATE_REFERENCE, Parametres, ParametresInvalides, generer
 from cotraitance.racine import Service, construire, processeurs, reglages_api, secret_dev
 from cotraitance.reprise import LOT_DOSSIERS, PROCESSUS, importer_dossiers
 from cotraitance.settings import ConfigurationInvalide, Settings
 from domain.erreurs import ErreurMetier
 from domain.valeurs import Role
-from integrations.dude.envoi import deposer_fichier
 from integrations.dude.simulateur import Fautes, Simulateur, SimulateurEnFond
 from integrations.referentiel.lignes import LigneRejetee
 from integrations.referentiel.missions_locales import lire_missions_locales
@@ -245,14 +245,7 @@ def _parser() -> argparse.ArgumentParser:
     catchup.set_defaults(action=projections_catch_up)
 
     dude = commandes.add_parser("dude", help="flux vers le DUDE").add_subparsers(title="actions")
-    envoi = dude.add_parser(
-        "send",
-        help="envoyer les flux en attente à COTRAITANCE_DUDE_URL (ou les déposer dans un fichier)",
-        formatter_class=defauts,
-    )
-    envoi.add_argument("--fichier", type=Path, help="déposer en JSON Lines au lieu d'envoyer")
-    envoi.add_argument("--duree", type=float, default=300.0, help="durée maximale (secondes)")
-    envoi.set_defaults(action=dude_envoyer)
+    ajouter_envoi(dude, defauts)
     pull = dude.add_parser(
         "pull",
         help="récupérer les affectations du DUDE (COTRAITANCE_DUDE_AFFECTATIONS_URL)",
@@ -508,26 +501,6 @@ def projections_rebuild(service: Service, args: argparse.Namespace) -> int:
         lus = service.runner.reconstruire(nom)
         print(f"{nom} : reconstruit à partir de {lus} événement(s)")
     return 0
-
-
-def dude_envoyer(service: Service, args: argparse.Namespace) -> int:
-    """Delivers the waiting flows (after the emitter has read the whole log)."""
-    service.runner.rattraper()
-    if args.fichier:
-        deposes = deposer_fichier(service.lectures, args.fichier)
-        print(f"{deposes} flux déposé(s) dans {args.fichier}")
-        return 0
-    url = service.expediteur.reglages.url if service.expediteur else None
-    if service.expediteur is None or not url:
-        print("COTRAITANCE_DUDE_URL n'est pas réglée (ou --fichier)", file=sys.stderr)
-        return 1
-    bilan = service.expediteur.vider(args.duree)
-    reste = service.expediteur.reste()
-    print(
-        f"{bilan.acquittes} acquitté(s), {bilan.rejetes} rejeté(s), {bilan.reportes} tentative(s) "
-        f"à refaire, {reste} flux encore à livrer"
-    )
-    return 0 if reste == 0 else 3
 
 
 def dude_simulateur(settings: Settings, args: argparse.Namespace) -> int:

@@ -16,7 +16,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import httpx2
 
@@ -53,6 +52,8 @@ class Bilan:
     rejetes: int = 0
     reportes: int = 0
     erreurs: list[str] = field(default_factory=list)
+    suspension: str | None = None
+    """Why the sender stopped sending (the DUDE refused the credentials), if it did."""
 
 
 @dataclass(frozen=True)
@@ -248,21 +249,6 @@ class Expediteur:
             timeout=httpx2.Timeout(self.reglages.delai, pool=None),
             limits=httpx2.Limits(max_connections=connexions, max_keepalive_connections=connexions),
         )
-
-
-def deposer_fichier(stockage: StockageVues, chemin: Path, lot: int = 1000) -> int:
-    """The file transport: every deliverable flow, in order, as JSON Lines (batch transfer)."""
-    total = 0
-    with chemin.open("a", encoding="utf-8") as fichier:
-        while True:
-            with stockage.transaction() as cur:
-                flux = registre.deposer(cur, lot)
-            for _, message in flux:
-                fichier.write(message + "\n")
-            fichier.flush()
-            total += len(flux)
-            if not flux:
-                return total
 
 
 def _raison(reponse: httpx2.Response) -> str:

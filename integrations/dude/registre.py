@@ -187,17 +187,42 @@ def conclure(
 
 
 def deposer(cur: Curseur, nombre: int) -> list[tuple[str, str]]:
-    """The file transport: the due flows, first of their dossier, marked sent by file (a batch
-    transfer has no acknowledgement; the next flows of a dossier then follow)."""
-    reserves = reserver(cur, timedelta(days=3650), nombre)
-    if reserves:
-        marques = ", ".join(["%s"] * len(reserves))
+    """The file transport: the due flows, first of their dossier, claimed in the caller's
+    transaction; ``marquer_deposes`` marks them delivered, in the same transaction, once they
+    are on disk (a batch transfer has no acknowledgement; the next flows of a dossier then
+    follow)."""
+    return [(r.cle, r.message) for r in reserver(cur, timedelta(days=3650), nombre)]
+
+
+def marquer_deposes(cur: Curseur, cles: list[str]) -> None:
+    if cles:
+        marques = ", ".join(["%s"] * len(cles))
         cur.execute(
             f"UPDATE {TABLE} SET statut = %s, bail_jusqua = NULL, transport = %s, "
             f"acquitte_le = %s WHERE cle IN ({marques})",
-            [StatutFlux.ACQUITTE.value, "fichier", maintenant(), *(r.cle for r in reserves)],
+            [StatutFlux.ACQUITTE.value, "fichier", maintenant(), *cles],
         )
-    return [(r.cle, r.message) for r in reserves]
+
+
+def a_livrer(cur: Curseur, apres: tuple[str, str] | None, nombre: int) -> list[tuple[str, ...]]:
+    """What would leave (``dude send --apercu``): the flows still to deliver, in the order they
+    were made, ``nombre`` at a time after ``apres`` (``ordre``, ``cle``); reads only."""
+    condition, params = "", []
+    if apres is not None:
+        condition, params = (
+            " AND (ordre > %s OR (ordre = %s AND cle > %s))",
+            [
+                apres[0],
+                apres[0],
+                apres[1],
+            ],
+        )
+    lignes = cur.fetchall(
+        f"SELECT ordre, cle, message FROM {TABLE} WHERE statut IN (%s, %s){condition} "
+        "ORDER BY ordre, cle LIMIT %s",
+        [*NON_FINIS, *params, nombre],
+    )
+    return [tuple(str(v) for v in ligne) for ligne in lignes]
 
 
 def en_cours(cur: Curseur) -> int:
