@@ -41,6 +41,7 @@ from api.entrees import (
 )
 from api.erreurs import Erreur
 from api.ids import decoder_id, decoder_uuid
+from api.renvoi import MutationRenvoi
 from api.types import PPAE, Affectation, Avertissement, Ctx, Dossier, Evenement
 from api.types.affectation import Candidat, candidats_visibles
 from api.types.flux import FluxDude
@@ -166,7 +167,7 @@ def _app(info: Ctx) -> Cotraitance:
 
 
 @strawberry.type
-class Mutation:
+class Mutation(MutationRenvoi):
     @strawberry.mutation
     async def creer_dossier(self, info: Ctx, input: CreerDossierInput) -> CreerDossierPayload:
         def commande(c: Contexte) -> Resultat:

@@ -27,7 +27,7 @@ from application.magasin.persistance import base_depuis_url
 from cotraitance.demo import CONSEILLERS, charger_demo
 from cotraitance.demo import ML as DEMO_ML
 from cotraitance.imports import EXIT_LIGNES_REJETEES, dude_recuperer, importer_affectations
-from cotraitance.livraison import ajouter_envoi
+from cotraitance.livraison import ajouter_envoi, ajouter_renvoi
 from cotraitance.population import DATE_REFERENCE, Parametres, ParametresInvalides, generer
 from cotraitance.racine import Service, construire, processeurs, reglages_api, secret_dev
 from cotraitance.reprise import LOT_DOSSIERS, PROCESSUS, importer_dossiers
@@ -246,6 +246,7 @@ def _parser() -> argparse.ArgumentParser:
 
     dude = commandes.add_parser("dude", help="flux vers le DUDE").add_subparsers(title="actions")
     ajouter_envoi(dude, defauts)
+    ajouter_renvoi(dude, defauts)
     pull = dude.add_parser(
         "pull",
         help="récupérer les affectations du DUDE (COTRAITANCE_DUDE_AFFECTATIONS_URL)",

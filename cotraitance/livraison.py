@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from cotraitance.racine import Service
+from domain.flux import StatutFlux, TypeFlux
 from integrations.dude import registre
 from integrations.dude.depot import DepotImpossible, deposer_fichier
 
@@ -99,4 +101,38 @@ def apercu(service: Service, lot: int = 1000) -> int:
             break
         apres = (lignes[-1][0], lignes[-1][1])
     print(f"{total} flux partiraient (aperçu : rien n'est envoyé ni enregistré)", file=sys.stderr)
+    return 0
+
+
+def ajouter_renvoi(actions: Any, defauts: type[argparse.HelpFormatter]) -> None:
+    """``dude resend`` in the CLI's parser."""
+    renvoi = actions.add_parser(
+        "resend",
+        help="remettre en attente les flux d'une Mission Locale dans un état (R15)",
+        description="Remet en attente, mêmes flux et mêmes clés, les flux de la Mission Locale "
+        "dans l'état demandé (REJETE ; EN_ATTENTE déjà tentés ; ENVOYE dont le bail est "
+        "passé), filtrés par type et jour de création ; l'envoi les livre ensuite.",
+        formatter_class=defauts,
+    )
+    renvoi.add_argument(
+        "--etat", required=True, choices=[s.value for s in registre.RENVOYABLES], help="état"
+    )
+    renvoi.add_argument("--ml", required=True, help="code de la Mission Locale")
+    renvoi.add_argument("--type", choices=[t.value for t in TypeFlux], help="type de flux")
+    renvoi.add_argument("--du", type=date.fromisoformat, help="premier jour (AAAA-MM-JJ)")
+    renvoi.add_argument("--au", type=date.fromisoformat, help="dernier jour (AAAA-MM-JJ)")
+    renvoi.set_defaults(action=dude_renvoyer)
+
+
+def dude_renvoyer(service: Service, args: argparse.Namespace) -> int:
+    if args.du and args.au and args.au < args.du:
+        print("--au précède --du", file=sys.stderr)
+        return 1
+    service.runner.rattraper()
+    type_flux = TypeFlux(args.type) if args.type else None
+    with service.ecriture() as cur:
+        nombre = registre.renvoyer_en_masse(
+            cur, args.ml, StatutFlux(args.etat), type_flux, args.du, args.au
+        )
+    print(f"{nombre} flux remis en attente ({args.etat}, {args.ml}) : l'envoi les livrera")
     return 0

@@ -118,6 +118,42 @@ def renvoyer(cur: Curseur, code_ml: str, cle: str) -> bool:
     return cur.rowcount == 1
 
 
+RENVOYABLES = (StatutFlux.REJETE, StatutFlux.EN_ATTENTE, StatutFlux.ENVOYE)
+
+
+def renvoyer_en_masse(
+    cur: Curseur,
+    code_ml: str,
+    statut: StatutFlux,
+    type_flux: TypeFlux | None = None,
+    du: date | None = None,
+    au: date | None = None,
+) -> int:
+    """R15: every flow of the ML in that state (of that type, made those days) due again, same
+    flows, same keys; how many. Of the waiting ones, only those already tried; of the sent ones,
+    only those whose lease is over (the others are being sent right now)."""
+    conditions, params = ["code_ml = %s", "statut = %s"], [code_ml, statut.value]
+    if statut is StatutFlux.EN_ATTENTE:
+        conditions.append("tentatives > 0")
+    if statut is StatutFlux.ENVOYE:
+        conditions.append("(bail_jusqua IS NULL OR bail_jusqua < %s)")
+        params.append(maintenant())
+    for colonne, operateur, valeur in (
+        ("type", "=", type_flux.value if type_flux else None),
+        ("jour", ">=", du.isoformat() if du else None),
+        ("jour", "<=", au.isoformat() if au else None),
+    ):
+        if valeur is not None:
+            conditions.append(f"{colonne} {operateur} %s")
+            params.append(valeur)
+    cur.execute(
+        f"UPDATE {TABLE} SET statut = %s, prochain_essai = %s, bail_jusqua = NULL "
+        f"WHERE {' AND '.join(conditions)}",
+        [StatutFlux.EN_ATTENTE.value, maintenant(), *params],
+    )
+    return int(cur.rowcount)
+
+
 # ------------------------------------------------------------------ senders
 
 
