@@ -64,9 +64,15 @@ def dude_envoyer(service: Service, args: argparse.Namespace) -> int:
         f"{bilan.acquittes} acquitté(s), {bilan.rejetes} rejeté(s), {bilan.reportes} tentative(s) "
         f"à refaire, {reste} flux encore à livrer"
     )
-    if bilan.suspension:
-        print(f"envoi suspendu : {bilan.suspension}", file=sys.stderr)
-        return EXIT_SUSPENDU
+    suspension = bilan.suspension
+    if suspension is not None:
+        print(
+            f"envoi suspendu : {suspension.raison} ; aucun flux n'est rejeté pour cela "
+            f"(nouvel essai possible dès {suspension.reprise_le:%H:%M:%S} UTC)",
+            file=sys.stderr,
+        )
+        if suspension.identifiants:
+            return EXIT_SUSPENDU
     return 0 if reste == 0 else EXIT_RESTE
 
 

@@ -18,11 +18,13 @@ from starlette.testclient import TestClient
 from api.app import creer_app
 from application.magasin.persistance import Base
 from application.service import Cotraitance
+from cotraitance.livraison import EXIT_RESTE, EXIT_SUSPENDU
 from cotraitance.racine import Service, assembler, reglages_api
 from integrations.dude.envoi import Expediteur, ReglagesEnvoi
 from tests.api_outils import reglages
 from tests.conftest import Acteurs
 from tests.dude_hostile import DudeHostile, Reponse, Script
+from tests.import_outils import lancer
 from tests.scenario import affectation_acceptee
 
 RAPIDE: dict[str, Any] = {"attente_min": 0.01, "attente_max": 0.2, "pause": 0.02}
@@ -283,3 +285,51 @@ def test_un_rejet_au_corps_trop_imbrique_est_enregistre_et_les_autres_flux_passe
     bilan = expediteur(service, serveur.url, lot=1).vider(30)
     assert (bilan.acquittes, bilan.rejetes) == (2, 1)
     assert ("REJETE", "HTTP 400") in etats(service).values()
+
+
+# ------------------------------------------------------------------ the command
+
+
+@pytest.fixture
+def cli(base: Base, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Base:
+    monkeypatch.setenv("COTRAITANCE_DATABASE_URL", base.url)
+    monkeypatch.setenv("COTRAITANCE_VAR_DIR", str(tmp_path / "var"))
+    return base
+
+
+def test_dude_send_face_a_des_identifiants_refuses_dit_pourquoi_et_sort_en_4(
+    app: Cotraitance,
+    acteurs: Acteurs,
+    cli: Base,
+    dude: Callable[[Script], DudeHostile],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    serveur = dude(lambda rang, cle: Reponse(403))
+    monkeypatch.setenv("COTRAITANCE_DUDE_URL", serveur.url)
+    jeunes(app, acteurs, 3)
+    code, sortie = lancer(capsys, "dude", "send", "--duree", "60")
+    assert code == EXIT_SUSPENDU
+    assert "envoi suspendu : HTTP 403 : accès refusé par le DUDE" in sortie
+    assert "0 rejeté(s)" in sortie
+
+
+def test_dude_send_duree_tient_face_a_un_dude_qui_repond_au_goutte_a_goutte(
+    app: Cotraitance,
+    acteurs: Acteurs,
+    cli: Base,
+    dude: Callable[[Script], DudeHostile],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`dude send --duree 2` with a request deadline of a minute ends in seconds, not minutes;
+    the flows still wait (exit code 3)."""
+    serveur = dude(lambda rang, cle: GOUTTE)
+    monkeypatch.setenv("COTRAITANCE_DUDE_URL", serveur.url)
+    monkeypatch.setenv("COTRAITANCE_DUDE_DELAI", "60")
+    jeunes(app, acteurs, 2)
+    debut = time.monotonic()
+    code, sortie = lancer(capsys, "dude", "send", "--duree", "2")
+    assert time.monotonic() - debut < 20
+    assert code == EXIT_RESTE, sortie
+    assert "2 flux encore à livrer" in sortie
