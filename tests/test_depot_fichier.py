@@ -69,19 +69,37 @@ def tube(tmp_path: Path) -> Iterator[tuple[Path, list[bytes]]]:
     """A named pipe with a reader: writes go through, fsync is refused (EINVAL)."""
     chemin = tmp_path / "tube.jsonl"
     os.mkfifo(chemin)
+    fd = os.open(chemin, os.O_RDONLY | os.O_NONBLOCK)  # the reader is there before the writer
+    os.set_blocking(fd, True)
     lu: list[bytes] = []
 
     def lire() -> None:
-        with chemin.open("rb") as fichier:
-            lu.append(fichier.read())
+        while morceau := os.read(fd, 65536):
+            lu.append(morceau)
 
     lecteur = threading.Thread(target=lire, daemon=True)
     lecteur.start()
     yield chemin, lu
-    if lecteur.is_alive():  # the command never opened it: let the reader go
-        with chemin.open("wb"):
-            pass
+    with chemin.open("wb"):  # a writer that closes: the reader sees the end, if it waits still
+        pass
     lecteur.join(10)
+    os.close(fd)
+
+
+def test_un_depot_dans_un_tube_que_personne_ne_lit_est_refuse_sans_attendre(
+    app: Cotraitance,
+    acteurs: Acteurs,
+    cli: Base,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+) -> None:
+    chemin = tmp_path / "sans-lecteur"
+    os.mkfifo(chemin)
+    decisions(app, acteurs, 2)
+    code, sortie = lancer(capsys, "dude", "send", "--fichier", str(chemin))
+    assert code != 0
+    assert "personne ne lit ce tube" in sortie
+    assert {s for s, _, _ in etats(app, cli).values()} == {"EN_ATTENTE"}
 
 
 def test_un_depot_dont_la_synchronisation_sur_disque_echoue_ne_marque_aucun_flux_livre(

@@ -54,9 +54,11 @@ def deposer_fichier(stockage: StockageVues, chemin: Path, lot: int = 1000) -> in
 def _ouvrir(chemin: Path) -> Iterator[int]:
     nouveau = not chemin.exists()
     try:
-        fd = os.open(chemin, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o640)
+        # non-blocking only to open: a named pipe nobody reads is refused, not waited for
+        fd = os.open(chemin, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NONBLOCK, 0o640)
     except OSError as exc:
         raise DepotImpossible(0, raison(exc)) from None
+    os.set_blocking(fd, True)
     try:
         if nouveau:  # the file's name must survive a crash as much as its lines
             try:
@@ -104,6 +106,7 @@ RAISONS = {
     errno.ENOTDIR: "un élément du chemin n'est pas un dossier",
     errno.EIO: "erreur d'entrée-sortie du disque",
     errno.EFBIG: "fichier trop gros",
+    errno.ENXIO: "personne ne lit ce tube",
 }
 
 

@@ -167,8 +167,9 @@ class Expediteur:
             self._boucle_active = self._signal = None
             if en_vol:
                 await asyncio.wait(en_vol)
-                issues += [t.result() for t in en_vol if not t.cancelled()]
-            self._noter(issues)
+                derniers = [t.result() for t in en_vol if not t.cancelled()]
+                self._noter(derniers)
+                issues += derniers
             if issues:
                 try:
                     await asyncio.to_thread(self._consigner, issues, 0, bilan)
