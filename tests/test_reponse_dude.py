@@ -1,5 +1,6 @@
 """What an answer of the DUDE means (DESIGN §4, R15), as pure functions: `Retry-After` in both
-forms and capped, credentials apart from business rejections, bodies read as outside JSON."""
+forms and capped, credentials apart from business rejections, bodies read as outside JSON;
+the pause of the whole sender that some answers call for."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from datetime import UTC, datetime
 
 from domain.flux import StatutFlux
 from integrations.dude.reponse import attente_demandee, juger
+from integrations.dude.suspension import Pause, Regulateur
 
 MAINTENANT = datetime(2026, 11, 20, 10, 0, 0, tzinfo=UTC)
 
@@ -60,3 +62,46 @@ def test_un_rejet_garde_le_code_et_le_message_du_dude() -> None:
     corps = b'{"code": "DOSSIER_CLOS", "message": "Le dossier est clos."}'
     verdict = juger(409, None, corps, MAINTENANT, 3600)
     assert verdict.raison == "DOSSIER_CLOS : Le dossier est clos."
+
+
+# ------------------------------------------------------------------ the pause of the sender
+
+
+def test_pendant_une_suspension_rien_ne_part_puis_un_seul_flux_essaie() -> None:
+    regulateur = Regulateur(lot=64, attente_max=300)
+    regulateur.noter(0.0, True, Pause(10, "HTTP 429"), maintenant=1.0)
+    assert regulateur.places(0, maintenant=5.0) == 0
+    assert regulateur.places(0, maintenant=11.0) == 1
+    assert regulateur.places(1, maintenant=11.0) == 0, "one at a time"
+
+
+def test_une_reponse_partie_avant_la_suspension_ne_la_leve_pas() -> None:
+    regulateur = Regulateur(lot=64, attente_max=300)
+    regulateur.noter(0.0, True, Pause(10, "HTTP 401", identifiants=True), maintenant=1.0)
+    regulateur.noter(0.5, True, None, maintenant=2.0)  # a 2xx in flight when it began
+    assert regulateur.suspension is not None
+    regulateur.noter(12.0, True, None, maintenant=13.0)  # the one that tried after the wait
+    assert regulateur.suspension is None
+    assert regulateur.places(0, maintenant=13.0) == 64
+
+
+def test_des_identifiants_refuses_encore_font_attendre_deux_fois_plus_jusqu_au_plafond() -> None:
+    regulateur = Regulateur(lot=64, attente_max=100)
+    refus = Pause(30, "HTTP 401", identifiants=True)
+    regulateur.noter(0.0, True, refus, maintenant=0.0)
+    attentes = []
+    for _ in range(4):
+        suspension = regulateur.suspension
+        assert suspension is not None
+        attentes.append(suspension.attente)
+        regulateur.noter(suspension.reprise, True, refus, maintenant=suspension.reprise)
+    assert attentes == [30, 60, 100, 100]
+
+
+def test_un_essai_sans_reponse_du_tout_ne_leve_ni_n_allonge_la_suspension() -> None:
+    regulateur = Regulateur(lot=64, attente_max=300)
+    regulateur.noter(0.0, True, Pause(30, "HTTP 401", identifiants=True), maintenant=0.0)
+    regulateur.noter(30.0, False, None, maintenant=31.0)  # connection refused
+    suspension = regulateur.suspension
+    assert suspension is not None
+    assert (suspension.attente, suspension.reprise) == (30, 61.0)

@@ -47,6 +47,9 @@ def deposer_fichier(stockage: StockageVues, chemin: Path, lot: int = 1000) -> in
             except OSError as exc:
                 _retablir(fd, taille)
                 raise DepotImpossible(total, raison(exc)) from None
+            except BaseException:  # Ctrl-C mid-write: rolled back, so cut off too
+                _retablir(fd, taille)
+                raise
             total += len(flux)
 
 

@@ -86,8 +86,9 @@ class Regulateur:
             reprise_le=_horloge(attente),
         )
         journal.warning(
-            "DUDE %s: sending suspended, flows wait; one tries again in %.0f s",
+            "DUDE %s (%s): sending suspended, flows wait; one tries again in %.0f s",
             "refused the credentials" if pause.identifiants else "asked to wait",
+            pause.raison,
             attente,
         )
 
