@@ -41,7 +41,8 @@ from api.entrees import (
 )
 from api.erreurs import Erreur
 from api.ids import decoder_id, decoder_uuid
-from api.renvoi import MutationRenvoi
+from api.renvoi import DESCRIPTION as RENVOI_EN_MASSE
+from api.renvoi import renvoyer_flux_en_masse as renvoyer_en_masse
 from api.types import PPAE, Affectation, Avertissement, Ctx, Dossier, Evenement
 from api.types.affectation import Candidat, candidats_visibles
 from api.types.flux import FluxDude
@@ -167,7 +168,7 @@ def _app(info: Ctx) -> Cotraitance:
 
 
 @strawberry.type
-class Mutation(MutationRenvoi):
+class Mutation:
     @strawberry.mutation
     async def creer_dossier(self, info: Ctx, input: CreerDossierInput) -> CreerDossierPayload:
         def commande(c: Contexte) -> Resultat:
@@ -404,3 +405,7 @@ class Mutation(MutationRenvoi):
                 erreurs=[Erreur(code=TransitionInterdite.code, message=message, champ="fluxId")],
             )
         return FluxPayload(flux=FluxDude.de(ligne))
+
+    renvoyer_flux_en_masse = strawberry.mutation(
+        resolver=renvoyer_en_masse, description=RENVOI_EN_MASSE
+    )

@@ -44,38 +44,38 @@ def _refus(code: str, message: str, champ: str | None = None) -> RenvoiEnMassePa
     return RenvoiEnMassePayload(erreurs=[Erreur(code=code, message=message, champ=champ)])
 
 
-@strawberry.type
-class MutationRenvoi:
-    @strawberry.mutation(
-        description="Beyond the contract (R15): the ML's flows in that state (and type, days "
-        "made) due again, same keys; GESTIONNAIRE and ADMIN."
+DESCRIPTION = (
+    "Beyond the contract (R15): the ML's flows in that state (and type, days made) due again, "
+    "same keys; GESTIONNAIRE and ADMIN."
+)
+
+
+async def renvoyer_flux_en_masse(
+    info: Ctx, input: RenvoyerFluxEnMasseInput
+) -> RenvoiEnMassePayload:
+    ctx = info.context
+    acteur = ctx.acteur
+    if not autorise(acteur, Capacite.GERER):
+        message = f"Le rôle {acteur.role.value} ne permet pas cette action."
+        return _refus(NonAutorise.code, message)
+    if input.etat not in registre.RENVOYABLES:
+        message = f"Un flux {input.etat.value} ne se renvoie pas : il est déjà livré."
+        return _refus(TransitionInterdite.code, message, "etat")
+    if input.du and input.au and input.au < input.du:
+        return _refus(SaisieInvalide.code, "« au » précède « du ».", "au")
+
+    def renvoyer() -> int:
+        with ctx.service.ecriture() as cur:
+            return registre.renvoyer_en_masse(
+                cur, acteur.code_ml, input.etat, input.type, input.du, input.au
+            )
+
+    nombre = await en_thread(renvoyer)
+    journal.info(
+        "bulk re-send by %s (%s): %d %s flow(s)",
+        acteur.sub,
+        acteur.code_ml,
+        nombre,
+        input.etat.value,
     )
-    async def renvoyer_flux_en_masse(
-        self, info: Ctx, input: RenvoyerFluxEnMasseInput
-    ) -> RenvoiEnMassePayload:
-        ctx = info.context
-        acteur = ctx.acteur
-        if not autorise(acteur, Capacite.GERER):
-            message = f"Le rôle {acteur.role.value} ne permet pas cette action."
-            return _refus(NonAutorise.code, message)
-        if input.etat not in registre.RENVOYABLES:
-            message = f"Un flux {input.etat.value} ne se renvoie pas : il est déjà livré."
-            return _refus(TransitionInterdite.code, message, "etat")
-        if input.du and input.au and input.au < input.du:
-            return _refus(SaisieInvalide.code, "« au » précède « du ».", "au")
-
-        def renvoyer() -> int:
-            with ctx.service.ecriture() as cur:
-                return registre.renvoyer_en_masse(
-                    cur, acteur.code_ml, input.etat, input.type, input.du, input.au
-                )
-
-        nombre = await en_thread(renvoyer)
-        journal.info(
-            "bulk re-send by %s (%s): %d %s flow(s)",
-            acteur.sub,
-            acteur.code_ml,
-            nombre,
-            input.etat.value,
-        )
-        return RenvoiEnMassePayload(renvoyes=nombre)
+    return RenvoiEnMassePayload(renvoyes=nombre)
