@@ -256,10 +256,10 @@ class Expediteur:
         if not verdict.suspendre:
             return self._reporter(flux, raison, debut, repondu=True)
         attente = verdict.attente
-        if attente is None:
-            attente = self.reglages.reprise_identifiants if verdict.identifiants else None
-        if attente is None:
-            attente = self._recul(flux)
+        if attente is None:  # not said: for refused credentials a while, else the backoff's top
+            attente = (
+                self.reglages.reprise_identifiants if verdict.identifiants else self._plafond(flux)
+            )
         prochain = datetime.now(UTC) + timedelta(seconds=attente)
         pause = Pause(attente, raison, verdict.identifiants)
         return Issue(flux, StatutFlux.EN_ATTENTE, raison, prochain, debut, True, pause)
@@ -270,8 +270,11 @@ class Expediteur:
         return Issue(flux, StatutFlux.EN_ATTENTE, raison, prochain, debut, repondu)
 
     def _recul(self, flux: Reserve) -> float:
-        plafond = min(self.reglages.attente_max, self.reglages.attente_min * 2**flux.tentative)
-        return random.uniform(0, plafond)  # noqa: S311
+        return random.uniform(0, self._plafond(flux))  # noqa: S311
+
+    def _plafond(self, flux: Reserve) -> float:
+        doublee: float = self.reglages.attente_min * 2.0**flux.tentative
+        return min(self.reglages.attente_max, doublee)
 
     # ------------------------------------------------------------------ loops
 
