@@ -340,3 +340,18 @@ def test_dude_send_duree_tient_face_a_un_dude_qui_repond_au_goutte_a_goutte(
     assert time.monotonic() - debut < 20
     assert code == EXIT_RESTE, sortie
     assert "2 flux encore à livrer" in sortie
+
+
+def test_un_flux_tente_des_milliers_de_fois_garde_un_recul_borne(
+    app: Cotraitance, acteurs: Acteurs, service: Service, dude: Callable[[Script], DudeHostile]
+) -> None:
+    """Days of refused credentials give a flow thousands of attempts: its next backoff is
+    still the ceiling, not an overflow that stops the sender."""
+    serveur = dude(lambda rang, cle: Reponse(503))
+    jeunes(app, acteurs, 1)
+    envoi = expediteur(service, serveur.url)
+    with service.ecriture() as cur:
+        cur.execute("UPDATE flux_dude SET tentatives = 5000")
+    bilan = envoi.vider(1)
+    assert bilan.reportes >= 1
+    assert set(etats(service).values()) == {("EN_ATTENTE", "HTTP 503")}

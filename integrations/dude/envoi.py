@@ -273,7 +273,8 @@ class Expediteur:
         return random.uniform(0, self._plafond(flux))  # noqa: S311
 
     def _plafond(self, flux: Reserve) -> float:
-        doublee: float = self.reglages.attente_min * 2.0**flux.tentative
+        # past 2^60 the ceiling has long been reached; beyond 2^1023 a float overflows
+        doublee: float = self.reglages.attente_min * 2.0 ** min(flux.tentative, 60)
         return min(self.reglages.attente_max, doublee)
 
     # ------------------------------------------------------------------ loops
