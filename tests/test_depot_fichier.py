@@ -15,8 +15,10 @@ import pytest
 
 from application.magasin.persistance import Base
 from application.service import Cotraitance
-from application.traitement.stockage import StockageVues
+from application.traitement.stockage import Curseur, StockageVues
 from cotraitance.cli import main
+from cotraitance.racine import assembler
+from integrations.dude.depot import deposer_fichier
 from tests.conftest import Acteurs
 from tests.import_outils import lancer
 from tests.scenario import affectation_acceptee
@@ -181,3 +183,50 @@ def test_l_apercu_montre_ce_qui_partirait_dans_l_ordre_sans_rien_enregistrer(
     assert [m["idAffectation"] for m in messages] == ["AFF-0", "AFF-1", "AFF-2"]
     assert "rien n'est envoyé ni enregistré" in sorties.err
     assert etats(app, cli) == avant
+
+
+def _refuser_le_marquage(cur: Curseur, postgres: bool) -> None:
+    """The database refuses to record a file delivery (as a full disk of the database would)."""
+    if postgres:
+        cur.execute(
+            "CREATE FUNCTION refuser_depot() RETURNS trigger LANGUAGE plpgsql AS "
+            "$$ BEGIN RAISE EXCEPTION 'base pleine'; END $$"
+        )
+        cur.execute(
+            "CREATE TRIGGER refus_depot BEFORE UPDATE ON flux_dude FOR EACH ROW "
+            "WHEN (NEW.transport = 'fichier') EXECUTE FUNCTION refuser_depot()"
+        )
+    else:
+        cur.execute(
+            "CREATE TRIGGER refus_depot BEFORE UPDATE ON flux_dude "
+            "WHEN NEW.transport = 'fichier' BEGIN SELECT RAISE(ABORT, 'base pleine'); END"
+        )
+
+
+def test_si_l_enregistrement_echoue_le_lot_ecrit_est_retire_et_repart_une_fois(
+    app: Cotraitance, acteurs: Acteurs, base: Base, tmp_path: Path
+) -> None:
+    """R15: the lines are written and synced before the delivery is recorded; when recording
+    fails, the transaction rolls back and the batch is cut off the file, so that the next drop
+    writes each flow once (only a crash between the two leaves a batch to be sent again, which
+    the DUDE deduplicates by key)."""
+    decisions(app, acteurs, 3)
+    service = assembler(base, app)
+    fichier = tmp_path / "depot.jsonl"
+    fichier.write_text('{"cle": "deja-la"}\n', encoding="utf-8")
+    try:
+        service.runner.rattraper()
+        with service.ecriture() as cur:
+            _refuser_le_marquage(cur, base.est_postgres)
+        with pytest.raises(Exception, match="base pleine"):
+            deposer_fichier(service.lectures, fichier)
+        assert fichier.read_text("utf-8") == '{"cle": "deja-la"}\n', "earlier lines kept"
+        with service.lecture() as cur:
+            assert {s for (s,) in cur.fetchall("SELECT statut FROM flux_dude")} == {"EN_ATTENTE"}
+        with service.ecriture() as cur:
+            cur.execute("DROP TRIGGER refus_depot" + (" ON flux_dude" if base.est_postgres else ""))
+        assert deposer_fichier(service.lectures, fichier) == 3
+    finally:
+        service.fermer_connexions()
+    cles = [json.loads(ligne)["cle"] for ligne in fichier.read_text("utf-8").splitlines()]
+    assert len(cles) == 4 == len(set(cles))

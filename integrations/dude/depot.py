@@ -4,9 +4,10 @@ marked ``ACQUITTE`` (``transport = 'fichier'``) and never leaves over HTTP.
 
 Hence the order: each batch is claimed, written, flushed and fsynced (the directory too, for a
 new file), and only then is the transaction that marks it delivered committed. A write that
-fails (a full disk, a file that cannot be synced) rolls that transaction back: nothing is
-marked, the flows wait for the next delivery. A crash between the fsync and the commit sends the
-batch again at the next drop (at least once; the DUDE deduplicates by key), never loses it."""
+fails (a full disk, a file that cannot be synced), or a record that fails, rolls that
+transaction back and cuts the batch off the file: nothing is marked, the flows wait for the next
+delivery. A crash between the fsync and the commit leaves the batch in the file unrecorded: the
+next drop writes it again (at least once; the DUDE deduplicates by key), never loses it."""
 
 from __future__ import annotations
 
@@ -47,7 +48,7 @@ def deposer_fichier(stockage: StockageVues, chemin: Path, lot: int = 1000) -> in
             except OSError as exc:
                 _retablir(fd, taille)
                 raise DepotImpossible(total, raison(exc)) from None
-            except BaseException:  # Ctrl-C mid-write: rolled back, so cut off too
+            except BaseException:  # the record failed, or Ctrl-C: rolled back, so cut off too
                 _retablir(fd, taille)
                 raise
             total += len(flux)
