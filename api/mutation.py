@@ -41,6 +41,8 @@ from api.entrees import (
 )
 from api.erreurs import Erreur
 from api.ids import decoder_id, decoder_uuid
+from api.renvoi import DESCRIPTION as RENVOI_EN_MASSE
+from api.renvoi import renvoyer_flux_en_masse as renvoyer_en_masse
 from api.types import PPAE, Affectation, Avertissement, Ctx, Dossier, Evenement
 from api.types.affectation import Candidat, candidats_visibles
 from api.types.flux import FluxDude
@@ -403,3 +405,7 @@ class Mutation:
                 erreurs=[Erreur(code=TransitionInterdite.code, message=message, champ="fluxId")],
             )
         return FluxPayload(flux=FluxDude.de(ligne))
+
+    renvoyer_flux_en_masse = strawberry.mutation(
+        resolver=renvoyer_en_masse, description=RENVOI_EN_MASSE
+    )

@@ -38,6 +38,7 @@ from cotraitance.arguments import (
 from cotraitance.demo import CONSEILLERS, charger_demo
 from cotraitance.demo import ML as DEMO_ML
 from cotraitance.imports import EXIT_LIGNES_REJETEES, barre, dude_recuperer, importer_affectations
+from cotraitance.livraison import ajouter_envoi, ajouter_renvoi
 from cotraitance.population import DATE_REFERENCE, Parametres, ParametresInvalides, generer
 from cotraitance.racine import Service, construire, processeurs, reglages_api, secret_dev
 from cotraitance.reprise import LOT_DOSSIERS, PROCESSUS, importer_dossiers
@@ -45,7 +46,6 @@ from cotraitance.settings import ConfigurationInvalide, Settings
 from domain.erreurs import ErreurMetier
 from domain.valeurs import Role
 from integrations.dude import simulateur_entrees
-from integrations.dude.envoi import deposer_fichier
 from integrations.dude.simulateur import Simulateur, SimulateurEnFond
 from integrations.referentiel.lignes import LigneRejetee
 from integrations.referentiel.missions_locales import lire_missions_locales
@@ -273,14 +273,8 @@ def _parser() -> argparse.ArgumentParser:
     catchup.set_defaults(action=projections_catch_up)
 
     dude = commandes.add_parser("dude", help="flux vers le DUDE").add_subparsers(title="actions")
-    envoi = dude.add_parser(
-        "send",
-        help="envoyer les flux en attente à COTRAITANCE_DUDE_URL (ou les déposer dans un fichier)",
-        formatter_class=defauts,
-    )
-    envoi.add_argument("--fichier", type=Path, help="déposer en JSON Lines au lieu d'envoyer")
-    envoi.add_argument("--duree", type=decimal, default=300.0, help="durée maximale (secondes)")
-    envoi.set_defaults(action=dude_envoyer)
+    ajouter_envoi(dude, defauts)
+    ajouter_renvoi(dude, defauts)
     pull = dude.add_parser(
         "pull",
         help="récupérer les affectations du DUDE (COTRAITANCE_DUDE_AFFECTATIONS_URL)",
@@ -582,26 +576,6 @@ def _reconstruire(service: Service, nom: str) -> Bilan:
             faits = max(faits, atteint)
 
         return service.runner.reconstruire(nom, progression=progression)
-
-
-def dude_envoyer(service: Service, args: argparse.Namespace) -> int:
-    """Delivers the waiting flows (after the emitter has read the whole log)."""
-    service.runner.rattraper()
-    if args.fichier:
-        deposes = deposer_fichier(service.lectures, args.fichier)
-        print(f"{deposes} flux déposé(s) dans {args.fichier}")
-        return 0
-    url = service.expediteur.reglages.url if service.expediteur else None
-    if service.expediteur is None or not url:
-        print("COTRAITANCE_DUDE_URL n'est pas réglée (ou --fichier)", file=sys.stderr)
-        return 1
-    bilan = service.expediteur.vider(args.duree)
-    reste = service.expediteur.reste()
-    print(
-        f"{bilan.acquittes} acquitté(s), {bilan.rejetes} rejeté(s), {bilan.reportes} tentative(s) "
-        f"à refaire, {reste} flux encore à livrer"
-    )
-    return 0 if reste == 0 else 3
 
 
 def dude_simulateur(settings: Settings, args: argparse.Namespace) -> int:

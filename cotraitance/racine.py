@@ -111,10 +111,16 @@ class Service:
             return {"etat": "non configure"}
         if not self.envoi_en_fond:
             return {"etat": "hors processus"}
+        suspension = expediteur.suspension
+        bloque = expediteur.sans_progres() > expediteur.reglages.seuil_sans_progres
         if self._fil_envoi is None or not self._fil_envoi.is_alive():
             etat = "arrete"
+        elif expediteur.panne:
+            etat = expediteur.panne
+        elif bloque:
+            etat = "bloque"
         else:
-            etat = expediteur.panne or "ok"
+            etat = "suspendu" if suspension else "ok"
         cumul = expediteur.cumul
         corps: dict[str, Any] = {
             "etat": etat,
@@ -122,6 +128,14 @@ class Service:
             "rejetes": cumul.rejetes,
             "reportes": cumul.reportes,
         }
+        if bloque:
+            corps["sansProgresDepuisS"] = round(expediteur.sans_progres())
+        if suspension is not None:
+            corps["suspension"] = {
+                "raison": suspension.raison,
+                "depuis": suspension.depuis.isoformat(timespec="seconds"),
+                "repriseEssayeeLe": suspension.reprise_le.isoformat(timespec="seconds"),
+            }
         if expediteur.derniere_erreur:
             le, raison = expediteur.derniere_erreur
             corps["derniereErreur"] = {"le": le, "raison": raison}

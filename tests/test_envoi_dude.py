@@ -30,7 +30,8 @@ from application.service import Cotraitance
 from application.traitement.stockage import StockageVues
 from cotraitance.racine import Service, assembler, construire_application, reglages_api
 from domain.valeurs import Conseiller, MotifSortie, TypeEvenement
-from integrations.dude.envoi import Bilan, Expediteur, ReglagesEnvoi, deposer_fichier
+from integrations.dude.depot import deposer_fichier
+from integrations.dude.envoi import Bilan, Expediteur, ReglagesEnvoi
 from integrations.dude.simulateur import Fautes, Simulateur, SimulateurEnFond
 from tests.api_outils import reglages
 from tests.conftest import AUJOURDHUI, ML, Acteurs

@@ -1,7 +1,10 @@
 """Delivery of the flows to the DUDE (R15): HTTP POST with the flow's key as ``Idempotency-Key``,
 at least once, ordered per DUDE dossier, concurrent across dossiers; retried with exponential
 backoff and jitter on 5xx, timeouts and refused connections; stopped on a business rejection
-(4xx with the DUDE's ``{code, message}``), recorded on the flow. Safe in several processes: each
+(4xx with the DUDE's ``{code, message}``), recorded on the flow; paused as a whole when the DUDE
+asks it (429, ``Retry-After``) or refuses its credentials (401/403: the flows wait,
+``suspension.py``). One deadline per request, answer included: a DUDE that dribbles its answer
+costs one timeout, not a wedged sender. Safe in several processes: each
 flow is claimed under a lease (``registre.reserver``); a sender killed mid-send leaves flows whose
 lease expires, and another sender sends them again (the DUDE deduplicates by key)."""
 
@@ -16,7 +19,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import httpx2
 
@@ -24,6 +26,8 @@ from application.traitement.stockage import StockageVues
 from domain.flux import StatutFlux
 from integrations.dude import registre
 from integrations.dude.registre import Reserve
+from integrations.dude.reponse import juger
+from integrations.dude.suspension import Pause, Regulateur, Suspension
 
 journal = logging.getLogger("cotraitance.dude")
 
@@ -36,7 +40,8 @@ class ReglagesEnvoi:
     bail: timedelta = timedelta(seconds=60)
     """How long a claimed flow is this sender's; past it, another sender may take it."""
     delai: float = 10.0
-    """Seconds a request may take before it counts as a timeout (transient)."""
+    """Seconds a whole request may take, answer included (one deadline, not one per read),
+    before it counts as a timeout (transient)."""
     connexions: int = 32
     """Open connections to the DUDE at most; flows in flight beyond them wait for one (that wait
     is not counted in ``delai``). More connections cost the HTTP pool's bookkeeping more CPU
@@ -45,6 +50,18 @@ class ReglagesEnvoi:
     attente_max: float = 300.0
     pause: float = 0.2
     """Seconds between two empty claims."""
+    attente_imposee_max: float = 3600.0
+    """A ``Retry-After`` longer than this is taken for a mistake and capped."""
+    reprise_identifiants: float = 30.0
+    """After a 401/403, seconds before one flow tries again (then twice as long each time it is
+    refused again, up to ``attente_max``)."""
+    sans_progres: float | None = None
+    """Flows in flight and no attempt concluded for this long: ``/health`` says the sender is
+    stuck (default: twice ``delai``, at least a minute)."""
+
+    @property
+    def seuil_sans_progres(self) -> float:
+        return self.sans_progres if self.sans_progres is not None else max(60.0, 2 * self.delai)
 
 
 @dataclass
@@ -53,6 +70,8 @@ class Bilan:
     rejetes: int = 0
     reportes: int = 0
     erreurs: list[str] = field(default_factory=list)
+    suspension: Suspension | None = None
+    """Why the sender had stopped sending when it ended, if it had."""
 
 
 @dataclass(frozen=True)
@@ -63,6 +82,12 @@ class Issue:
     statut: StatutFlux
     erreur: str | None = None
     prochain: datetime | None = None
+    debut: float = 0.0
+    """``time.monotonic()`` when it was sent."""
+    repondu: bool = False
+    """Whether the DUDE answered (whatever it said)."""
+    pause: Pause | None = None
+    """What the answer asks of the whole sender."""
 
 
 class Expediteur:
@@ -76,8 +101,22 @@ class Expediteur:
         """The background worker's outcomes since start-up."""
         self.derniere_erreur: tuple[str, str] | None = None
         """When (ISO) and why the last attempt failed, rejections included."""
+        self.regulateur = Regulateur(reglages.lot, reglages.attente_max)
+        self._progres = time.monotonic()
+        """When the sender last concluded an attempt, or had nothing in flight."""
+        self._limite: float | None = None
+        """``dude send``'s end (``time.monotonic()``): no request runs past it."""
         self._boucle_active: asyncio.AbstractEventLoop | None = None
         self._signal: asyncio.Event | None = None
+        self._connexions: asyncio.Semaphore | None = None
+
+    @property
+    def suspension(self) -> Suspension | None:
+        return self.regulateur.suspension
+
+    def sans_progres(self) -> float:
+        """Seconds since the sender last moved while it had flows in flight (0 when idle)."""
+        return max(0.0, time.monotonic() - self._progres)
 
     def reveiller(self) -> None:
         """New flows were recorded (or the sender must stop): look now, not at the next poll.
@@ -103,12 +142,15 @@ class Expediteur:
         ends the pipeline when true. Flows in flight are concluded before returning, never
         abandoned mid-send."""
         self._boucle_active, self._signal = asyncio.get_running_loop(), asyncio.Event()
+        self._connexions = asyncio.Semaphore(self._nombre_connexions())
         en_vol: set[asyncio.Task[Issue]] = set()
         issues: list[Issue] = []
         try:
             while True:
+                if not en_vol:
+                    self._progres = time.monotonic()
                 arret = arreter()
-                libres = 0 if arret else self.reglages.lot - len(en_vol)
+                libres = 0 if arret else self.regulateur.places(len(en_vol), time.monotonic())
                 reserves: list[Reserve] = []
                 if issues or libres > 0:
                     reserves = await asyncio.to_thread(self._consigner, issues, libres, bilan)
@@ -120,11 +162,14 @@ class Expediteur:
                     return
                 issues = await self._attendre(en_vol)
                 en_vol = {t for t in en_vol if not t.done()}
+                self._noter(issues)
         finally:
             self._boucle_active = self._signal = None
             if en_vol:
                 await asyncio.wait(en_vol)
-                issues += [t.result() for t in en_vol if not t.cancelled()]
+                derniers = [t.result() for t in en_vol if not t.cancelled()]
+                self._noter(derniers)
+                issues += derniers
             if issues:
                 try:
                     await asyncio.to_thread(self._consigner, issues, 0, bilan)
@@ -144,6 +189,10 @@ class Expediteur:
             self._signal.clear()
         return [t.result() for t in en_vol if t.done()]
 
+    def _noter(self, issues: list[Issue]) -> None:
+        for issue in issues:
+            self.regulateur.noter(issue.debut, issue.repondu, issue.pause, time.monotonic())
+
     def _consigner(self, issues: list[Issue], nombre: int, bilan: Bilan) -> list[Reserve]:
         """Records the outcomes, then claims up to ``nombre`` due flows: one transaction."""
         with self.stockage.transaction() as cur:
@@ -152,6 +201,8 @@ class Expediteur:
                     cur, issue.flux.cle, issue.flux.bail, issue.statut, issue.erreur, issue.prochain
                 )
             reserves = registre.reserver(cur, self.reglages.bail, nombre) if nombre > 0 else []
+        if issues:
+            self._progres = time.monotonic()
         for issue in issues:
             if issue.erreur:
                 self.derniere_erreur = (
@@ -167,29 +218,64 @@ class Expediteur:
         return reserves
 
     async def _envoyer(self, client: httpx2.AsyncClient, flux: Reserve) -> Issue:
-        try:
-            reponse = await client.post(
-                self.reglages.url,
-                content=flux.message.encode(),
-                headers={"Idempotency-Key": flux.cle, "Content-Type": "application/json"},
-            )
-        except httpx2.TimeoutException:
-            return self._reporter(flux, "délai dépassé")
-        except httpx2.TransportError as exc:
-            return self._reporter(flux, f"connexion impossible ({type(exc).__name__})")
-        except Exception as exc:  # whatever else: the flow stays, tried again later
-            return self._reporter(flux, f"envoi impossible ({type(exc).__name__})")
-        if 200 <= reponse.status_code < 300:
-            return Issue(flux, StatutFlux.ACQUITTE)
-        if 400 <= reponse.status_code < 500 and reponse.status_code not in (408, 429):
-            return Issue(flux, StatutFlux.REJETE, _raison(reponse))
-        return self._reporter(flux, f"HTTP {reponse.status_code}")
+        assert self._connexions is not None
+        async with self._connexions:  # waiting for a connection is not the request's time
+            debut = time.monotonic()
+            try:
+                async with asyncio.timeout(max(0.0, self._delai(debut))):
+                    reponse = await client.post(
+                        self.reglages.url,
+                        content=flux.message.encode(),
+                        headers={"Idempotency-Key": flux.cle, "Content-Type": "application/json"},
+                    )
+            except (TimeoutError, httpx2.TimeoutException):
+                return self._reporter(flux, "délai dépassé", debut)
+            except httpx2.TransportError as exc:
+                return self._reporter(flux, f"connexion impossible ({type(exc).__name__})", debut)
+            except Exception as exc:  # whatever else: the flow stays, tried again later
+                return self._reporter(flux, f"envoi impossible ({type(exc).__name__})", debut)
+        return self._juger(flux, reponse, debut)
 
-    def _reporter(self, flux: Reserve, raison: str) -> Issue:
+    def _delai(self, debut: float) -> float:
+        """The request's deadline: ``delai``, and never past ``dude send --duree``."""
+        if self._limite is None:
+            return self.reglages.delai
+        return min(self.reglages.delai, self._limite - debut)
+
+    def _juger(self, flux: Reserve, reponse: httpx2.Response, debut: float) -> Issue:
+        verdict = juger(
+            reponse.status_code,
+            reponse.headers.get("Retry-After"),
+            reponse.content,
+            datetime.now(UTC),
+            self.reglages.attente_imposee_max,
+        )
+        if verdict.statut is not StatutFlux.EN_ATTENTE:
+            return Issue(flux, verdict.statut, verdict.raison, debut=debut, repondu=True)
+        raison = verdict.raison or f"HTTP {reponse.status_code}"
+        if not verdict.suspendre:
+            return self._reporter(flux, raison, debut, repondu=True)
+        attente = verdict.attente
+        if attente is None:  # not said: for refused credentials a while, else the backoff's top
+            attente = (
+                self.reglages.reprise_identifiants if verdict.identifiants else self._plafond(flux)
+            )
+        prochain = datetime.now(UTC) + timedelta(seconds=attente)
+        pause = Pause(attente, raison, verdict.identifiants)
+        return Issue(flux, StatutFlux.EN_ATTENTE, raison, prochain, debut, True, pause)
+
+    def _reporter(self, flux: Reserve, raison: str, debut: float, repondu: bool = False) -> Issue:
         """Transient: again later, with exponential backoff and full jitter."""
-        plafond = min(self.reglages.attente_max, self.reglages.attente_min * 2**flux.tentative)
-        prochain = datetime.now(UTC) + timedelta(seconds=random.uniform(0, plafond))  # noqa: S311
-        return Issue(flux, StatutFlux.EN_ATTENTE, raison, prochain)
+        prochain = datetime.now(UTC) + timedelta(seconds=self._recul(flux))
+        return Issue(flux, StatutFlux.EN_ATTENTE, raison, prochain, debut, repondu)
+
+    def _recul(self, flux: Reserve) -> float:
+        return random.uniform(0, self._plafond(flux))  # noqa: S311
+
+    def _plafond(self, flux: Reserve) -> float:
+        # past 2^60 the ceiling has long been reached; beyond 2^1023 a float overflows
+        doublee: float = self.reglages.attente_min * 2.0 ** min(flux.tentative, 60)
+        return min(self.reglages.attente_max, doublee)
 
     # ------------------------------------------------------------------ loops
 
@@ -225,13 +311,24 @@ class Expediteur:
         bilan = Bilan()
         limite = time.monotonic() + duree_max
 
+        def arreter() -> bool:
+            """At the end of ``--duree``, or once sending is suspended past it (refused
+            credentials are not fixed by waiting: the command says so and ends)."""
+            s = self.suspension
+            return time.monotonic() >= limite or (
+                s is not None and (s.identifiants or s.reprise >= limite)
+            )
+
         async def envoyer() -> None:
             async with self._client() as client:
-                await self._pipeline(
-                    client, bilan, lambda: time.monotonic() >= limite, lambda: not self._reste()
-                )
+                await self._pipeline(client, bilan, arreter, lambda: not self._reste())
 
-        asyncio.run(envoyer())
+        self._limite = limite
+        try:
+            asyncio.run(envoyer())
+        finally:
+            self._limite = None
+        bilan.suspension = self.suspension
         return bilan
 
     def reste(self) -> int:
@@ -242,35 +339,12 @@ class Expediteur:
         with self.stockage.lecture() as cur:
             return registre.en_cours(cur)
 
+    def _nombre_connexions(self) -> int:
+        return min(self.reglages.connexions, self.reglages.lot)
+
     def _client(self) -> httpx2.AsyncClient:
-        connexions = min(self.reglages.connexions, self.reglages.lot)
+        connexions = self._nombre_connexions()
         return httpx2.AsyncClient(
             timeout=httpx2.Timeout(self.reglages.delai, pool=None),
             limits=httpx2.Limits(max_connections=connexions, max_keepalive_connections=connexions),
         )
-
-
-def deposer_fichier(stockage: StockageVues, chemin: Path, lot: int = 1000) -> int:
-    """The file transport: every deliverable flow, in order, as JSON Lines (batch transfer)."""
-    total = 0
-    with chemin.open("a", encoding="utf-8") as fichier:
-        while True:
-            with stockage.transaction() as cur:
-                flux = registre.deposer(cur, lot)
-            for _, message in flux:
-                fichier.write(message + "\n")
-            fichier.flush()
-            total += len(flux)
-            if not flux:
-                return total
-
-
-def _raison(reponse: httpx2.Response) -> str:
-    """The DUDE's ``{code, message}``, kept on the rejected flow (bounded)."""
-    try:
-        corps = reponse.json()
-    except ValueError:
-        return f"HTTP {reponse.status_code}"
-    if isinstance(corps, dict) and corps.get("code"):
-        return f"{corps.get('code')} : {corps.get('message', '')}"[:500]
-    return f"HTTP {reponse.status_code}"

@@ -135,6 +135,42 @@ def renvoyer(cur: Curseur, code_ml: str, cle: str) -> bool:
     return cur.rowcount == 1
 
 
+RENVOYABLES = (StatutFlux.REJETE, StatutFlux.EN_ATTENTE, StatutFlux.ENVOYE)
+
+
+def renvoyer_en_masse(
+    cur: Curseur,
+    code_ml: str,
+    statut: StatutFlux,
+    type_flux: TypeFlux | None = None,
+    du: date | None = None,
+    au: date | None = None,
+) -> int:
+    """R15: every flow of the ML in that state (of that type, made those days) due again, same
+    flows, same keys; how many. Of the waiting ones, only those already tried; of the sent ones,
+    only those whose lease is over (the others are being sent right now)."""
+    conditions, params = ["code_ml = %s", "statut = %s"], [code_ml, statut.value]
+    if statut is StatutFlux.EN_ATTENTE:
+        conditions.append("tentatives > 0")
+    if statut is StatutFlux.ENVOYE:
+        conditions.append("(bail_jusqua IS NULL OR bail_jusqua < %s)")
+        params.append(maintenant())
+    for colonne, operateur, valeur in (
+        ("type", "=", type_flux.value if type_flux else None),
+        ("jour", ">=", du.isoformat() if du else None),
+        ("jour", "<=", au.isoformat() if au else None),
+    ):
+        if valeur is not None:
+            conditions.append(f"{colonne} {operateur} %s")
+            params.append(valeur)
+    cur.execute(
+        f"UPDATE {TABLE} SET statut = %s, prochain_essai = %s, bail_jusqua = NULL "
+        f"WHERE {' AND '.join(conditions)}",
+        [StatutFlux.EN_ATTENTE.value, maintenant(), *params],
+    )
+    return int(cur.rowcount)
+
+
 # ------------------------------------------------------------------ senders
 
 
@@ -204,17 +240,42 @@ def conclure(
 
 
 def deposer(cur: Curseur, nombre: int) -> list[tuple[str, str]]:
-    """The file transport: the due flows, first of their dossier, marked sent by file (a batch
-    transfer has no acknowledgement; the next flows of a dossier then follow)."""
-    reserves = reserver(cur, timedelta(days=3650), nombre)
-    if reserves:
-        marques = ", ".join(["%s"] * len(reserves))
+    """The file transport: the due flows, first of their dossier, claimed in the caller's
+    transaction; ``marquer_deposes`` marks them delivered, in the same transaction, once they
+    are on disk (a batch transfer has no acknowledgement; the next flows of a dossier then
+    follow)."""
+    return [(r.cle, r.message) for r in reserver(cur, timedelta(days=3650), nombre)]
+
+
+def marquer_deposes(cur: Curseur, cles: list[str]) -> None:
+    if cles:
+        marques = ", ".join(["%s"] * len(cles))
         cur.execute(
             f"UPDATE {TABLE} SET statut = %s, bail_jusqua = NULL, transport = %s, "
             f"acquitte_le = %s WHERE cle IN ({marques})",
-            [StatutFlux.ACQUITTE.value, "fichier", maintenant(), *(r.cle for r in reserves)],
+            [StatutFlux.ACQUITTE.value, "fichier", maintenant(), *cles],
         )
-    return [(r.cle, r.message) for r in reserves]
+
+
+def a_livrer(cur: Curseur, apres: tuple[str, str] | None, nombre: int) -> list[tuple[str, ...]]:
+    """What would leave (``dude send --apercu``): the flows still to deliver, in the order they
+    were made, ``nombre`` at a time after ``apres`` (``ordre``, ``cle``); reads only."""
+    condition, params = "", []
+    if apres is not None:
+        condition, params = (
+            " AND (ordre > %s OR (ordre = %s AND cle > %s))",
+            [
+                apres[0],
+                apres[0],
+                apres[1],
+            ],
+        )
+    lignes = cur.fetchall(
+        f"SELECT ordre, cle, message FROM {TABLE} WHERE statut IN (%s, %s){condition} "
+        "ORDER BY ordre, cle LIMIT %s",
+        [*NON_FINIS, *params, nombre],
+    )
+    return [tuple(str(v) for v in ligne) for ligne in lignes]
 
 
 def en_cours(cur: Curseur) -> int:
