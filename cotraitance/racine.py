@@ -164,7 +164,8 @@ class Service:
 def preparer_base(base: Base) -> None:
     """PostgreSQL: the schema must exist before the event store creates its tables."""
     if base.est_postgres:
-        with psycopg.connect(base.conninfo(), autocommit=True) as conn:
+        delai = int(base.env["POSTGRES_CONNECT_TIMEOUT"])
+        with psycopg.connect(base.conninfo(), autocommit=True, connect_timeout=delai) as conn:
             conn.execute(
                 sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(
                     sql.Identifier(base.postgres_schema)
