@@ -142,6 +142,7 @@ class Service:
 
     def arreter(self) -> None:
         self._arret.set()
+        self.runner.reveiller()
         if self.expediteur is not None:
             self.expediteur.reveiller()
         for fil in (self._fil, self._fil_envoi):
@@ -251,6 +252,7 @@ def assembler(
     ecouteurs = [app.coffre.detruire_les_cles_supprimees, invalider_evenements]
     runner = Runner(app, stockage, processeurs() if liste is None else liste, ecouteurs)
     app.ecouteurs.append(invalider_agregats)
+    app.ecouteurs.append(lambda _: runner.reveiller())  # SQLite: read-your-writes at once
     runner.etats()  # the positions as committed, for /health until the runner moves them
     expediteur = Expediteur(StockageVues(base), envoi) if envoi is not None else None
     if expediteur is not None:
