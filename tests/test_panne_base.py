@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -245,3 +246,22 @@ def test_apres_une_longue_panne_les_ecritures_reprennent_des_le_retour_de_la_bas
         assert _attendre(lambda: _creer_http(client, "pendant").json().get("data") is not None)
         reprise = time.monotonic() - retour
     assert reprise < 6, reprise  # measured: about 2 s; the pool's own backoff: 8 to 14 s
+
+
+def test_une_creation_dont_la_reponse_s_est_perdue_garde_l_identite_du_jeune(
+    service: Service, proxy: ProxyTCP, acteurs: Acteurs
+) -> None:
+    """R20 and R24: the commit reached the database but its answer was lost (one connection
+    dropped). The library's retry finds the events there; the command, sent with its key,
+    answers with what was recorded, and the dossier's key is kept: destroying it as the key of
+    a failed save would erase the identity of a youth whose dossier exists."""
+    ctx = replace(acteurs.conseiller, cle_idempotence="perdue")
+    proxy.rompre_apres(b"FROM unnest(", b"COMMIT")
+    cree = service.app.creer_dossier(ctx, Identite("Perdue", "Léa", date(2004, 1, 1)))
+    assert proxy.rompues == 1
+    assert cree.dossier_id is not None
+    relu = construire_application(service.base)  # the key from the database, not a cache
+    try:
+        assert relu.repository.get(cree.dossier_id).identite.nom == "Perdue"
+    finally:
+        relu.close()
