@@ -221,14 +221,14 @@ class Runner:
         woken by each position this runner commits; the views are asked after
         ``VERIFIER_VUES`` without one."""
         limite = time.monotonic() + delai
-        while not self._pris(position, lambda nom: self.connus.get(nom, 0)):
+        en_memoire = self._position_connue
+        while not self._pris(position, en_memoire):
             reste = limite - time.monotonic()
             if reste <= 0:
                 return False
             with self._avance:
                 avance = self._avance.wait_for(
-                    lambda: self._pris(position, lambda nom: self.connus.get(nom, 0)),
-                    min(reste, VERIFIER_VUES),
+                    lambda: self._pris(position, en_memoire), min(reste, VERIFIER_VUES)
                 )
             if not avance and self._pris(position, self._position):
                 return True
@@ -356,6 +356,9 @@ class Runner:
             self.connus[nom] = max(self.connus.get(nom, 0), position)
             self.tete = max(self.tete, position)
             self._avance.notify_all()
+
+    def _position_connue(self, nom: str) -> int:
+        return self.connus.get(nom, 0)
 
     def _position(self, nom: str) -> int:
         with self.stockage.lecture() as cur:
