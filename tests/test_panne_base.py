@@ -1,8 +1,10 @@
 """When PostgreSQL goes away and comes back (R24): the workers survive an outage of any length
-and catch up by themselves; requests and /health fail fast with a clean code meanwhile.
+and catch up by themselves; requests (mutations and writing commands included) and /health fail
+fast with a clean code meanwhile, and writes work again as soon as the database is back.
 
 The outage is real for the service: it reaches PostgreSQL through a TCP proxy that the test
-cuts (every connection dropped, new ones refused) and restores; the shared server is untouched."""
+cuts (every connection dropped, new ones refused) and restores, or that drops one connection
+right after it sent a commit; the shared server is untouched."""
 
 from __future__ import annotations
 
