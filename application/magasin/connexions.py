@@ -14,8 +14,6 @@ import psycopg
 import psycopg_pool
 from eventsourcing.postgres import PostgresDatastore
 
-ATTENTE_CONNEXION = 3
-"""Seconds to connect, as the views' connections (``stockage.ATTENTE_CONNEXION``)."""
 TCP_SANS_ACCUSE_MS = 10_000
 """A connection whose sent data the server has not acknowledged for this long is dead (the
 server's machine gone without a word): the call fails instead of waiting for the kernel's
@@ -33,13 +31,14 @@ class MagasinInjoignable(TimeoutError):
 
 
 def borner_les_attentes(datastore: PostgresDatastore) -> None:
-    """Before the pool's first connection: a connection is made within ``ATTENTE_CONNEXION``
-    seconds, declared dead after ``TCP_SANS_ACCUSE_MS`` without an answer, and a pool that gives
-    no connection within its timeout raises ``MagasinInjoignable``, which the library's retries
-    let through."""
+    """Before the pool's first connection: a connection is made within the pool's own wait
+    (``POSTGRES_CONNECT_TIMEOUT``, which the library gives the pool but not the connections),
+    declared dead once its data or keepalives go unacknowledged, and a pool that gives no
+    connection within its wait raises ``MagasinInjoignable``, which the library's retries let
+    through."""
     pool: Any = datastore.pool
     pool.kwargs.update(
-        connect_timeout=ATTENTE_CONNEXION,
+        connect_timeout=max(1, int(pool.timeout)),
         tcp_user_timeout=TCP_SANS_ACCUSE_MS,
         keepalives=1,
         keepalives_idle=5,
