@@ -5,8 +5,10 @@ against a trivial query (`moi`) on the same server, measured in the same run.
 
 For each database: a real uvicorn server in a subprocess, seeded with the demo data set; a
 closed loop of concurrent clients gives the maximum rate of each query; an open loop at half
-the maximum rate of the `dossier` query gives its latency percentiles. Prints a table, then one
-line of JSON. PostgreSQL comes from COTRAITANCE_BENCH_POSTGRES_URL (a scratch schema, dropped).
+the maximum rate of the `dossier` query gives its latency percentiles; then 20 sequential
+`saisirEvenement` (a manager's clicks, each waiting for the read models) against 20 sequential
+`moi`. Prints tables, then one line of JSON. PostgreSQL comes from
+COTRAITANCE_BENCH_POSTGRES_URL (a scratch schema, dropped).
 """
 
 from __future__ import annotations
@@ -42,6 +44,9 @@ DOSSIER = """query($id: ID!) { dossier(id: $id) { id version identite { nom pren
          conditionsEntree { entretien dossierJustifie acceptation } }
   evenements(first: 5) { edges { node { id type date } } } } }"""
 TRIVIALE = "{ moi { sub } }"
+SAISIR = """mutation($id: ID!) { saisirEvenement(input: {dossierId: $id, type: ATELIER,
+  date: "2026-11-02"}) { evenement { id } erreurs { code } } }"""
+SEQUENTIELLES = 20
 
 
 def _serveur(args: argparse.Namespace) -> None:
@@ -174,6 +179,22 @@ async def _boucle_ouverte(
     return latences
 
 
+def _sequentielles(base: str, corps: dict[str, Any], n: int) -> list[float]:
+    """Latencies (ms) of ``n`` requests sent one after the other, as a manager's clicks: a
+    mutation waits for the read models to take what it recorded (read-your-writes)."""
+    entetes = {"Authorization": f"Bearer {_jeton()}"}
+    latences = []
+    with httpx.Client(base_url=base, headers=entetes, timeout=10) as client:
+        for _ in range(n):
+            t0 = time.perf_counter()
+            r = client.post("/graphql", json=corps)
+            latences.append((time.perf_counter() - t0) * 1000)
+            assert r.status_code == 200, r.text
+            assert "errors" not in r.json(), r.text
+            assert not r.json()["data"].get("saisirEvenement", {}).get("erreurs"), r.text
+    return latences
+
+
 def _percentile(valeurs: list[float], p: float) -> float:
     ordonnees = sorted(valeurs)
     return ordonnees[min(len(ordonnees) - 1, round(p / 100 * (len(ordonnees) - 1)))]
@@ -192,6 +213,9 @@ def _mesurer(url: str, duree: float, repetitions: int, clients: int) -> dict[str
                 rps.append(asyncio.run(_boucle_fermee(serveur.base, dossier, duree, clients)))
             demi = statistics.median(rps) / 2
             latences = asyncio.run(_boucle_ouverte(serveur.base, dossier, demi, duree * 2))
+            saisie = {"query": SAISIR, "variables": {"id": serveur.dossier_id}}
+            mutations = _sequentielles(serveur.base, saisie, SEQUENTIELLES)
+            triviales = _sequentielles(serveur.base, triviale, SEQUENTIELLES)
         finally:
             serveur.arreter()
     return {
@@ -200,6 +224,8 @@ def _mesurer(url: str, duree: float, repetitions: int, clients: int) -> dict[str
         "p50_ms": _percentile(latences, 50),
         "p99_ms": _percentile(latences, 99),
         "rate_half_max": demi,
+        "mutation_p50_ms": statistics.median(mutations),
+        "baseline_sequential_p50_ms": statistics.median(triviales),
     }
 
 
@@ -237,6 +263,14 @@ def main() -> None:
             f"{nom:<10}{m['rps']:>13.0f}{m['baseline_rps']:>10.0f}{ratio:>8.2f}"
             f"{m['p50_ms']:>9.1f}{m['p99_ms']:>9.1f}{m['rate_half_max']:>9.0f}"
         )
+    print(f"\n{SEQUENTIELLES} sequential requests, median ms:")
+    print(f"{'database':<10}{'saisirEvenement':>17}{'moi':>8}{'ratio':>8}")
+    for nom, m in (("sqlite", sqlite), ("postgres", postgres)):
+        ratio = m["mutation_p50_ms"] / m["baseline_sequential_p50_ms"]
+        print(
+            f"{nom:<10}{m['mutation_p50_ms']:>17.1f}{m['baseline_sequential_p50_ms']:>8.1f}"
+            f"{ratio:>8.1f}"
+        )
     print(
         json.dumps(
             {
@@ -249,6 +283,12 @@ def main() -> None:
                 "p50_ms_at_half_max": round(postgres["p50_ms"], 2),
                 "p99_ms_at_half_max": round(postgres["p99_ms"], 2),
                 "p99_ms_at_half_max_sqlite": round(sqlite["p99_ms"], 2),
+                "mutation_p50_ms_sqlite": round(sqlite["mutation_p50_ms"], 2),
+                "mutation_p50_ms_postgres": round(postgres["mutation_p50_ms"], 2),
+                "baseline_sequential_p50_ms_sqlite": round(sqlite["baseline_sequential_p50_ms"], 2),
+                "baseline_sequential_p50_ms_postgres": round(
+                    postgres["baseline_sequential_p50_ms"], 2
+                ),
                 "duration_s": duree,
                 "repeats": repetitions,
                 "clients": clients,

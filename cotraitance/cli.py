@@ -22,6 +22,7 @@ from eventsourcing import persistence as persistance_es
 
 from api.auth import ROLES_JETON, emettre_jeton_dev
 from application.contexte import systeme
+from application.magasin.connexions import MagasinInjoignable
 from application.magasin.persistance import base_depuis_url
 from application.traitement.reconstruction import Bilan, ReconstructionEnCours
 from cotraitance.arguments import (
@@ -58,6 +59,7 @@ BASE_INDISPONIBLE = (
     sqlite3.OperationalError,
     persistance_es.OperationalError,
     persistance_es.InterfaceError,
+    MagasinInjoignable,
 )
 """What a database that cannot answer raises: a message, never a traceback."""
 

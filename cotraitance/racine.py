@@ -156,6 +156,7 @@ class Service:
 
     def arreter(self) -> None:
         self._arret.set()
+        self.runner.reveiller()
         if self.expediteur is not None:
             self.expediteur.reveiller()
         for fil in (self._fil, self._fil_envoi):
@@ -178,7 +179,8 @@ class Service:
 def preparer_base(base: Base) -> None:
     """PostgreSQL: the schema must exist before the event store creates its tables."""
     if base.est_postgres:
-        with psycopg.connect(base.conninfo(), autocommit=True) as conn:
+        delai = int(base.env["POSTGRES_CONNECT_TIMEOUT"])
+        with psycopg.connect(base.conninfo(), autocommit=True, connect_timeout=delai) as conn:
             conn.execute(
                 sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(
                     sql.Identifier(base.postgres_schema)
@@ -264,6 +266,7 @@ def assembler(
     ecouteurs = [app.coffre.detruire_les_cles_supprimees, invalider_evenements]
     runner = Runner(app, stockage, processeurs() if liste is None else liste, ecouteurs)
     app.ecouteurs.append(invalider_agregats)
+    app.ecouteurs.append(lambda _: runner.reveiller())  # SQLite: read-your-writes at once
     runner.etats()  # the positions as committed, for /health until the runner moves them
     expediteur = Expediteur(StockageVues(base), envoi) if envoi is not None else None
     if expediteur is not None:

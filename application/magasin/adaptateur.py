@@ -19,12 +19,15 @@ from eventsourcing.persistence import OperationalError as PanneMagasin
 from eventsourcing.postgres import PostgresDatastore
 from eventsourcing.utils import retry
 
+from application.magasin.connexions import MagasinInjoignable, borner_les_attentes
+
 ERREURS_DE_CONNEXION: tuple[type[BaseException], ...] = (
     PanneMagasin,
     InterfaceMagasin,
     psycopg.OperationalError,
     psycopg.InterfaceError,
     psycopg_pool.PoolTimeout,
+    MagasinInjoignable,
     sqlite3.OperationalError,
     TimeoutError,
     ConnectionError,
@@ -42,6 +45,8 @@ class MagasinEvenements:
     def __init__(self, factory: InfrastructureFactory[Any]) -> None:
         self._datastore: Any = getattr(factory, "datastore")  # noqa: B009 (library internal)
         self.est_postgres = isinstance(self._datastore, PostgresDatastore)
+        if self.est_postgres:
+            borner_les_attentes(self._datastore)
         self._recorder: Any = None
 
     def attacher(self, recorder: Any) -> None:

@@ -16,7 +16,7 @@ import os
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Any
 from uuid import UUID
 
@@ -24,7 +24,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from eventsourcing.persistence import Mapper, StoredEvent, Transcoder
 from eventsourcing.utils import get_topic
 
-from application.magasin.adaptateur import MagasinEvenements
+from application.magasin.adaptateur import ERREURS_DE_CONNEXION, MagasinEvenements
 from application.magasin.transcodage import encodage_autorise
 from domain.dossier import Dossier
 from domain.valeurs import EFFACE, IDENTITE_EFFACEE
@@ -110,15 +110,19 @@ class Coffre:
 
     @contextmanager
     def retirees_en_cas_d_echec(self) -> Iterator[None]:
-        """Keys made for a save that then fails are removed: no key without its dossier."""
+        """Keys made for a save that then fails are removed: no key without its dossier. But
+        a save can fail after its commit (the answer lost, the library's retry then finds the
+        events there): a key whose subject has events is kept, and so is every key when the
+        store cannot say (an orphan key holds nothing; a destroyed one erases a youth)."""
         englobante = getattr(self._nouvelles, "liste", None)
         nouvelles: list[UUID] = []
         self._nouvelles.liste = nouvelles
         try:
             yield
         except BaseException:
-            for sujet in nouvelles:
-                self.detruire(sujet)
+            with suppress(*ERREURS_DE_CONNEXION):
+                for sujet in set(nouvelles) - self.magasin.existants(nouvelles):
+                    self.detruire(sujet)
             raise
         finally:
             self._nouvelles.liste = englobante

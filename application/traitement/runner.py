@@ -25,6 +25,12 @@ from application.traitement.reconstruction import Bilan, Progression, Reconstruc
 from application.traitement.stockage import Curseur, StockageVues
 
 LOT = 2000
+INTERVALLE_SCRUTATION = 0.2
+"""SQLite: seconds between two reads of the log (it cannot subscribe); what this process
+saves wakes the runner at once (``reveiller``), this catches the other processes' writes."""
+VERIFIER_VUES = 0.05
+"""``attendre``: seconds without a commit of this runner after which the views are asked (the
+position may have been committed by another process's runner)."""
 ATTENTE_MAX = 10.0
 SONDE_ECRITURE = 30.0
 journal = logging.getLogger("cotraitance.traitement")
@@ -81,6 +87,9 @@ class Runner:
         self.apres_ecriture: list[Callable[[str], None]] = []
         """Called with a processor's name once it committed the work of new events (after the
         commit: what it wrote is there to read)."""
+        self._reveil = threading.Event()
+        self._avance = threading.Condition()
+        """Notified at each position this runner commits (``attendre`` waits on it)."""
         self._installer()
 
     # ------------------------------------------------------------------ set-up and status
@@ -256,14 +265,26 @@ class Runner:
         return True
 
     def attendre(self, position: int, delai: float = 5.0) -> bool:
-        """Blocks until every running processor has taken ``position`` (read-your-writes)."""
+        """Blocks until every running processor has taken ``position`` (read-your-writes):
+        woken by each position this runner commits; the views are asked after
+        ``VERIFIER_VUES`` without one."""
         limite = time.monotonic() + delai
-        while time.monotonic() < limite:
-            noms = [n for n in self.processeurs if n not in self.echecs]
-            if all(self._position(n) >= position for n in noms):
+        en_memoire = self._position_connue
+        while not self._pris(position, en_memoire):
+            reste = limite - time.monotonic()
+            if reste <= 0:
+                return False
+            with self._avance:
+                avance = self._avance.wait_for(
+                    lambda: self._pris(position, en_memoire), min(reste, VERIFIER_VUES)
+                )
+            if not avance and self._pris(position, self._position):
                 return True
-            time.sleep(0.01)
-        return False
+        return True
+
+    def _pris(self, position: int, position_de: Callable[[str], int]) -> bool:
+        """Whether every processor not stopped by a failure is at ``position`` or beyond."""
+        return all(position_de(n) >= position for n in self.processeurs if n not in self.echecs)
 
     # ------------------------------------------------------------------ failures
 
@@ -295,7 +316,7 @@ class Runner:
 
     # ------------------------------------------------------------------ live
 
-    def executer(self, arret: threading.Event, intervalle: float = 0.2) -> None:
+    def executer(self, arret: threading.Event, intervalle: float = INTERVALLE_SCRUTATION) -> None:
         """Runs until ``arret`` is set, whatever happens to the database: a failure to reach it
         is logged by its kind only (events hold personal data), then retried for ever with a
         capped backoff from the committed positions; meanwhile ``panne`` says what failed.
@@ -313,7 +334,8 @@ class Runner:
                     if self.stockage.est_postgres:
                         self._suivre_abonnement(arret)
                     else:
-                        arret.wait(intervalle)
+                        self._reveil.wait(intervalle)
+                        self._reveil.clear()  # before reading: a later save wakes it again
                 except Exception as exc:  # the runner must outlive any failure
                     self.panne = type(exc).__name__
                     journal.error(
@@ -325,6 +347,12 @@ class Runner:
                     self._reconnecter()
         finally:
             self.en_continu = False
+
+    def reveiller(self) -> None:
+        """This process just saved events: the live loop reads the log now rather than at its
+        next polling turn (SQLite; on PostgreSQL the subscription already hears them). Also
+        what makes a stop (``arret`` set) take effect at once."""
+        self._reveil.set()
 
     def _reconnecter(self) -> None:
         try:
@@ -375,9 +403,15 @@ class Runner:
     # ------------------------------------------------------------------ positions
 
     def _connu(self, nom: str, position: int) -> None:
-        """After a commit: what /health shows without asking the database."""
-        self.connus[nom] = max(self.connus.get(nom, 0), position)
-        self.tete = max(self.tete, position)
+        """After a commit: what /health shows without asking the database, and what wakes
+        ``attendre``."""
+        with self._avance:
+            self.connus[nom] = max(self.connus.get(nom, 0), position)
+            self.tete = max(self.tete, position)
+            self._avance.notify_all()
+
+    def _position_connue(self, nom: str) -> int:
+        return self.connus.get(nom, 0)
 
     def _position(self, nom: str) -> int:
         with self.stockage.lecture() as cur:
