@@ -178,6 +178,16 @@ LIGNES_JSON_FAUTIVES = [
     ),
     ("JSON invalide", lambda: '{"idAffectation": "X-7", ', "JSON invalide"),
     (
+        "JSON trop imbriqué",
+        lambda: '{"idAffectation": "X-11", "nom": ' + "[" * 4000 + "]" * 4000 + "}",
+        "JSON trop imbriqué",
+    ),
+    (
+        "entier trop long",
+        lambda: '{"idAffectation": "X-12", "nom": ' + "9" * 5000 + "}",
+        "JSON invalide (nombre entier trop long)",
+    ),
+    (
         "encodage",
         lambda: _json(idAffectation="X-8", nom="Bérénice").encode("latin-1"),
         "encodage invalide : la ligne n'est pas en UTF-8",

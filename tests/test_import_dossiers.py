@@ -341,6 +341,16 @@ LIGNES_FAUTIVES = [
     ),
     ("justifie", lambda: _ligne(idDossier="K8", justifie="oui"), "justifie : true ou false"),
     (
+        "JSON trop imbriqué",
+        lambda: '{"idDossier": "K11", "evenements": ' + "[" * 20_000 + "]" * 20_000 + "}",
+        "JSON trop imbriqué",
+    ),
+    (
+        "entier trop long",
+        lambda: '{"idDossier": "K12", "justifie": ' + "7" * 20_000 + "}",
+        "JSON invalide (nombre entier trop long)",
+    ),
+    (
         "encodage",
         lambda: _ligne(idDossier="K9", nom="Hélène").encode("latin-1"),
         "encodage invalide",

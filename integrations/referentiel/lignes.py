@@ -5,11 +5,12 @@ overlong line whole into memory."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
+
+from integrations.json_externe import JsonIllisible, lire_json
 
 BOM = b"\xef\xbb\xbf"
 TAILLE_MAX_DEFAUT = 1_000_000
@@ -121,9 +122,9 @@ def lire_jsonl(
             continue
         numero, texte = lu
         try:
-            objet = json.loads(texte)
-        except json.JSONDecodeError as exc:
-            yield LigneRejetee(numero, f"JSON invalide ({exc.msg}, colonne {exc.colno})")
+            objet = lire_json(texte)
+        except JsonIllisible as exc:
+            yield LigneRejetee(numero, str(exc))
             continue
         if not isinstance(objet, dict):
             yield LigneRejetee(numero, "un objet JSON est attendu")
