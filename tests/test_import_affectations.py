@@ -316,6 +316,47 @@ def test_une_ligne_csv_d_un_autre_encodage_ou_d_un_autre_nombre_de_colonnes_est_
     assert _existe(base_cli, "OK-2")
 
 
+def test_une_ligne_latin1_en_tete_d_un_fichier_utf8_est_la_seule_rejetee(
+    base_cli: Base, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """R24: the file's encoding is that of most of its accented lines, wherever the odd one
+    stands; the minority line is the one reported."""
+    lignes: list[str | bytes] = [
+        ENTETE,
+        _csv(idAffectation="KO-1", nom="Noël").encode("latin-1"),
+        *(_csv(idAffectation=f"OK-{n}", nom="Lefèvre") for n in range(1, 6)),
+    ]
+    fichier = ecrire(tmp_path / "a.csv", lignes)
+    code, sortie = lancer(capsys, "import", "affectations", str(fichier))
+    assert code == EXIT_LIGNES_REJETEES
+    assert "6 affectation(s) reçue(s) : 5 nouvelle(s)" in sortie
+    assert "rejet ligne 2 : encodage invalide : la ligne n'est pas en UTF-8" in sortie
+    assert not _existe(base_cli, "KO-1")
+    recue = _affectation(base_cli, "OK-5")
+    assert recue is not None
+    assert recue.identite.nom == "Lefèvre"
+
+
+def test_une_ligne_utf8_en_tete_d_un_fichier_latin1_est_la_seule_rejetee(
+    base_cli: Base, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """R24: decoding the Latin-1 majority as UTF-8 is impossible, and the UTF-8 line read as
+    Latin-1 would store a mangled name (« NoÃ«l »): that line is the one reported."""
+    lignes: list[str | bytes] = [
+        ENTETE,
+        _csv(idAffectation="KO-1", nom="Noël").encode("utf-8"),
+        *(_csv(idAffectation=f"OK-{n}", nom="Lefèvre").encode("latin-1") for n in range(1, 4)),
+    ]
+    fichier = ecrire(tmp_path / "a.csv", lignes, fin="\r\n")
+    code, sortie = lancer(capsys, "import", "affectations", str(fichier))
+    assert code == EXIT_LIGNES_REJETEES
+    assert "4 affectation(s) reçue(s) : 3 nouvelle(s)" in sortie
+    assert "rejet ligne 2 : encodage invalide : la ligne est en UTF-8" in sortie
+    recue = _affectation(base_cli, "OK-3")
+    assert recue is not None
+    assert recue.identite.nom == "Lefèvre"
+
+
 def test_un_en_tete_sans_colonne_obligatoire_arrete_la_lecture_avec_une_seule_raison(
     base_cli: Base, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
