@@ -26,7 +26,12 @@ from application.contexte import systeme
 from application.magasin.persistance import base_depuis_url
 from cotraitance.demo import CONSEILLERS, charger_demo
 from cotraitance.demo import ML as DEMO_ML
-from cotraitance.imports import EXIT_LIGNES_REJETEES, dude_recuperer, importer_affectations
+from cotraitance.imports import (
+    EXIT_LIGNES_REJETEES,
+    dude_recuperer,
+    fichier_refuse,
+    importer_affectations,
+)
 from cotraitance.population import DATE_REFERENCE, Parametres, ParametresInvalides, generer
 from cotraitance.racine import Service, construire, processeurs, reglages_api, secret_dev
 from cotraitance.reprise import LOT_DOSSIERS, PROCESSUS, importer_dossiers
@@ -35,6 +40,7 @@ from domain.erreurs import ErreurMetier
 from domain.valeurs import Role
 from integrations.dude.envoi import deposer_fichier
 from integrations.dude.simulateur import Fautes, Simulateur, SimulateurEnFond
+from integrations.referentiel.fichier import JSONL
 from integrations.referentiel.lignes import LigneRejetee
 from integrations.referentiel.missions_locales import lire_missions_locales
 
@@ -365,8 +371,7 @@ def token(settings: Settings, args: argparse.Namespace) -> int:
 
 def importer_missions_locales(service: Service, args: argparse.Namespace) -> int:
     chemin: Path = args.file
-    if not chemin.is_file():
-        print(f"fichier introuvable : {chemin}", file=sys.stderr)
+    if fichier_refuse(chemin, JSONL):
         return 1
     service.runner.rattraper()  # the PPAE board is what a counselor's removal is checked on
     issues: Counter[str] = Counter()

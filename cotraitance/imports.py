@@ -23,9 +23,10 @@ from application.service import Cotraitance
 from cotraitance.racine import Service
 from cotraitance.settings import Settings
 from domain.erreurs import ErreurMetier
-from integrations.dude.intake import AffectationLue, lire_affectations
+from integrations.dude.intake import AffectationLue, format_par_extension, lire_affectations
 from integrations.dude.recuperation import RecuperationImpossible, recuperer
 from integrations.referentiel.champs import raison
+from integrations.referentiel.fichier import FichierRefuse, examiner
 from integrations.referentiel.lignes import LigneRejetee
 from projections.rapprochement import IndexRapprochement
 
@@ -114,17 +115,30 @@ def index_a_jour(service: Service) -> None:
         print(f"index de rapprochement : {lus} événement(s) pris", file=sys.stderr)
 
 
+def fichier_refuse(chemin: Path, attendu: str | None, choix_possible: bool = False) -> bool:
+    """Says why the file cannot be read as rows, if it cannot (``examiner``)."""
+    try:
+        examiner(chemin, attendu, choix_possible)
+    except FichierRefuse as exc:
+        print(exc, file=sys.stderr)
+        return True
+    return False
+
+
 def importer_affectations(service: Service, args: argparse.Namespace) -> int:
     chemin: Path = args.file
-    if not chemin.is_file():
-        print(f"fichier introuvable : {chemin}", file=sys.stderr)
+    if fichier_refuse(chemin, args.format or format_par_extension(chemin), choix_possible=True):
         return EXIT_ECHEC
     index_a_jour(service)
     bilan = Bilan("import-affectations")
     connues = MissionsLocalesConnues(service.app)
-    with barre(chemin.name, chemin.stat().st_size) as avancer:
-        for lu in lire_affectations(chemin, connues, avancer, args.format):
-            recevoir(service.app, lu, bilan)
+    try:
+        with barre(chemin.name, chemin.stat().st_size) as avancer:
+            for lu in lire_affectations(chemin, connues, avancer, args.format):
+                recevoir(service.app, lu, bilan)
+    except FichierRefuse as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_ECHEC
     _bilan_affectations(bilan)
     return bilan.code_de_sortie
 

@@ -25,11 +25,18 @@ from application.contexte import Contexte
 from application.magasin.persistance import base_depuis_url
 from application.reprise import DEJA_PRESENT, NOUVEAU, DossierRepris, Repris
 from application.service import Cotraitance
-from cotraitance.imports import EXIT_ECHEC, Bilan, MissionsLocalesConnues, barre
+from cotraitance.imports import (
+    EXIT_ECHEC,
+    Bilan,
+    MissionsLocalesConnues,
+    barre,
+    fichier_refuse,
+)
 from cotraitance.racine import Service, construire_application
 from domain.erreurs import ConflitVersion, ErreurMetier
 from domain.regles import Regles
 from integrations.referentiel.champs import raison
+from integrations.referentiel.fichier import JSONL
 from integrations.referentiel.lignes import LigneRejetee
 from integrations.reprise.dossiers import DossierLu, lire_dossiers
 
@@ -49,8 +56,7 @@ Soumettre = Callable[[Contexte, list[DossierRepris]], "Future[Issues]"]
 
 def importer_dossiers(service: Service, args: argparse.Namespace) -> int:
     chemin: Path = args.file
-    if not chemin.is_file():
-        print(f"fichier introuvable : {chemin}", file=sys.stderr)
+    if fichier_refuse(chemin, JSONL):
         return EXIT_ECHEC
     bilan = Bilan("import-dossiers")
     debut = time.perf_counter()

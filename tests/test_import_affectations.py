@@ -5,6 +5,7 @@ dropped with a warning, idempotent re-imports, conflicts kept, the summary and e
 from __future__ import annotations
 
 import json
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -357,14 +358,38 @@ def test_une_ligne_utf8_en_tete_d_un_fichier_latin1_est_la_seule_rejetee(
     assert recue.identite.nom == "Lefèvre"
 
 
-def test_un_en_tete_sans_colonne_obligatoire_arrete_la_lecture_avec_une_seule_raison(
+def test_un_en_tete_sans_colonne_obligatoire_refuse_tout_le_fichier_en_comptant_ses_lignes(
     base_cli: Base, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    fichier = ecrire(tmp_path / "a.csv", [ENTETE.replace(";nom;", ";name;"), _csv()])
+    """R24: no row of such a file could go through; the file is refused (exit 1), said once,
+    with the number of rows left unread, and not summarised as one row received."""
+    lignes = [ENTETE.replace(";nom;", ";name;"), _csv(), "", _csv(idAffectation="B"), _csv()]
+    fichier = ecrire(tmp_path / "a.csv", lignes)
+    avant = position(base_cli)
+    code, sortie = lancer(capsys, "import", "affectations", str(fichier))
+    assert code == EXIT_ECHEC
+    assert "en-tête : colonnes obligatoires absentes : nom" in sortie
+    assert "fichier refusé : 3 ligne(s) non lue(s)" in sortie
+    assert "reçue(s)" not in sortie
+    assert position(base_cli) == avant
+
+
+def test_une_affectation_datee_dans_le_futur_est_rejetee(
+    base_cli: Base, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """R9: an entry date is on or after the assignment date and never in the future, so an
+    assignment dated in the future could never get one; the next rows go through."""
+    futur = (date.today() + timedelta(days=2)).isoformat()
+    lignes = [_json(idAffectation="F-1", dateAffectation=futur), _json(idAffectation="OK-1")]
+    fichier = ecrire(tmp_path / "a.jsonl", lignes)
     code, sortie = lancer(capsys, "import", "affectations", str(fichier))
     assert code == EXIT_LIGNES_REJETEES
-    assert "rejet ligne 1 : en-tête : colonnes obligatoires absentes : nom" in sortie
-    assert "1 affectation(s) reçue(s) : 0 nouvelle(s)" in sortie
+    assert (
+        "rejet ligne 1 : dateAffectation : La date d'affectation ne peut pas être dans le futur"
+        in (sortie)
+    )
+    assert not _existe(base_cli, "F-1")
+    assert _existe(base_cli, "OK-1")
 
 
 # ------------------------------------------------------------------ contacts, encodings
