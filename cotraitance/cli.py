@@ -34,6 +34,7 @@ from cotraitance.imports import (
 )
 from cotraitance.population import DATE_REFERENCE, Parametres, ParametresInvalides, generer
 from cotraitance.racine import Service, construire, processeurs, reglages_api, secret_dev
+from cotraitance.rejets import GARDES, Rejets, RejetsIllisibles
 from cotraitance.reprise import LOT_DOSSIERS, PROCESSUS, importer_dossiers
 from cotraitance.settings import ConfigurationInvalide, Settings
 from domain.erreurs import ErreurMetier
@@ -138,6 +139,16 @@ def _positif_ou_nul(texte: str) -> int:
     return valeur
 
 
+def _option_rejets(commande: argparse.ArgumentParser) -> None:
+    commande.add_argument(
+        "--rejets",
+        type=Path,
+        metavar="FICHIER",
+        help=f"écrire tous les rejets dans FICHIER (CSV si son nom finit par .csv, JSON Lines "
+        f"sinon : ligne, lieu, raison) ; le bilan n'en montre que les {GARDES} premiers",
+    )
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="cotraitance", description=__doc__)
     parser.set_defaults(cree_base=False)
@@ -161,6 +172,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     ml = imports.add_parser("missions-locales", help="Missions Locales : zone et conseillers")
     ml.add_argument("file", type=Path, help="fichier JSON Lines (une Mission Locale par ligne)")
+    _option_rejets(ml)
     ml.set_defaults(action=importer_missions_locales, cree_base=True)
     sorties = (
         "code de sortie : 0 si aucune ligne n'est rejetée, 2 si des lignes le sont (les bonnes "
@@ -175,6 +187,7 @@ def _parser() -> argparse.ArgumentParser:
     affectations.add_argument(
         "--format", choices=["jsonl", "csv"], help="par défaut : d'après l'extension du fichier"
     )
+    _option_rejets(affectations)
     affectations.set_defaults(action=importer_affectations)
     dossiers = imports.add_parser(
         "dossiers",
@@ -193,6 +206,7 @@ def _parser() -> argparse.ArgumentParser:
         help=f"processus de chargement (0 : dans ce processus) ; par défaut {PROCESSUS} sur "
         "PostgreSQL pour un fichier de plus de 8 Mo, 0 sinon",
     )
+    _option_rejets(dossiers)
     dossiers.set_defaults(action=importer_dossiers)
 
     demo = commandes.add_parser(
@@ -269,6 +283,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     pull.add_argument("--ml", help="une seule Mission Locale (toutes celles connues sinon)")
     pull.add_argument("--limite", type=int, default=500, help="affectations par page")
+    _option_rejets(pull)
     pull.set_defaults(action=dude_recuperer)
     simu = dude.add_parser("simulator", help="un simulateur du DUDE", formatter_class=defauts)
     simu.add_argument("--host", default="127.0.0.1", help="adresse d'écoute")
@@ -373,17 +388,38 @@ def importer_missions_locales(service: Service, args: argparse.Namespace) -> int
     chemin: Path = args.file
     if fichier_refuse(chemin, JSONL):
         return 1
+    try:
+        rejets = Rejets.vers(args.rejets)
+    except RejetsIllisibles as exc:
+        print(exc, file=sys.stderr)
+        return 1
     service.runner.rattraper()  # the PPAE board is what a counselor's removal is checked on
     issues: Counter[str] = Counter()
-    rejets: list[LigneRejetee] = []
+    with rejets:
+        _charger_missions_locales(service, chemin, issues, rejets)
+    total = sum(issues.values()) + rejets.nombre
+    print(
+        f"{total} ligne(s) lue(s) : {issues['creee']} créée(s), {issues['modifiee']} modifiée(s), "
+        f"{issues['inchangee']} inchangée(s), {rejets.nombre} rejetée(s)"
+    )
+    for rejet in rejets.premiers():
+        print(f"  rejet ligne {rejet.ligne} : {rejet.raison}")
+    if rejets.non_montres():
+        print(rejets.non_montres())
+    return EXIT_LIGNES_REJETEES if rejets else 0
+
+
+def _charger_missions_locales(
+    service: Service, chemin: Path, issues: Counter[str], rejets: Rejets
+) -> None:
     vus: dict[str, int] = {}
     for lu in lire_missions_locales(chemin):
         if isinstance(lu, LigneRejetee):
-            rejets.append(lu)
+            rejets.ajouter(lu)
             continue
         if lu.code in vus:
             raison = f"la Mission Locale {lu.code} figure déjà ligne {vus[lu.code]}"
-            rejets.append(LigneRejetee(lu.ligne, raison))
+            rejets.ajouter(LigneRejetee(lu.ligne, raison))
             continue
         vus[lu.code] = lu.ligne
         try:
@@ -395,19 +431,11 @@ def importer_missions_locales(service: Service, args: argparse.Namespace) -> int
                 lu.conseillers,
             )
         except ErreurMetier as exc:
-            rejets.append(LigneRejetee(lu.ligne, exc.message))
+            rejets.ajouter(LigneRejetee(lu.ligne, exc.message))
             continue
         issue = resultat.issue or "?"
         issues[issue] += 1
         print(f"ligne {lu.ligne} : {lu.code} {ISSUES.get(issue, issue)}", flush=True)
-    total = sum(issues.values()) + len(rejets)
-    print(
-        f"{total} ligne(s) lue(s) : {issues['creee']} créée(s), {issues['modifiee']} modifiée(s), "
-        f"{issues['inchangee']} inchangée(s), {len(rejets)} rejetée(s)"
-    )
-    for rejet in rejets:
-        print(f"  rejet ligne {rejet.ligne} : {rejet.raison}")
-    return EXIT_LIGNES_REJETEES if rejets else 0
 
 
 def demo_data(settings: Settings, args: argparse.Namespace) -> int:

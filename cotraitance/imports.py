@@ -21,6 +21,7 @@ import httpx2
 from application.contexte import Contexte, systeme
 from application.service import Cotraitance
 from cotraitance.racine import Service
+from cotraitance.rejets import Premiers, Rejets, RejetsIllisibles
 from cotraitance.settings import Settings
 from domain.erreurs import ErreurMetier
 from integrations.dude.intake import AffectationLue, format_par_extension, lire_affectations
@@ -60,9 +61,11 @@ class Bilan:
     """The system actor this run records as (R21), with one correlation id for the run."""
     correlation: str = field(default_factory=lambda: uuid4().hex)
     issues: Counter[str] = field(default_factory=Counter)
-    rejets: list[LigneRejetee] = field(default_factory=list)
-    avertissements: list[tuple[str, str]] = field(default_factory=list)
-    conflits: list[tuple[str, str]] = field(default_factory=list)
+    rejets: Rejets = field(default_factory=Rejets)
+    """Counted, the first kept for the summary, all written to the rejection file (bounded
+    memory whatever the file)."""
+    avertissements: Premiers[tuple[str, str]] = field(default_factory=Premiers)
+    conflits: Premiers[tuple[str, str]] = field(default_factory=Premiers)
 
     def contexte(self, code_ml: str) -> Contexte:
         return replace(systeme(code_ml, self.sub), correlation_id=self.correlation)
@@ -72,15 +75,22 @@ class Bilan:
         return EXIT_LIGNES_REJETEES if self.rejets else 0
 
     def avertir(self, ou: str, messages: Sequence[str]) -> None:
-        self.avertissements.extend((ou, m) for m in messages)
+        for message in messages:
+            self.avertissements.ajouter((ou, message))
 
     def details(self) -> None:
-        for rejet in sorted(self.rejets, key=lambda r: r.ligne):
+        for rejet in self.rejets.premiers():
             print(f"  rejet {rejet.ou} : {rejet.raison}")
-        for ou, message in self.avertissements:
-            print(f"  avertissement {ou} : {message}")
-        for ou, message in self.conflits:
-            print(f"  conflit {ou} : {message}")
+        lignes = [self.rejets.non_montres()]
+        for ou, message in self.avertissements.elements:
+            lignes.append(f"  avertissement {ou} : {message}")
+        lignes.append(self.avertissements.non_montres("avertissement(s)"))
+        for ou, message in self.conflits.elements:
+            lignes.append(f"  conflit {ou} : {message}")
+        lignes.append(self.conflits.non_montres("conflit(s)"))
+        for ligne in lignes:
+            if ligne:
+                print(ligne)
 
 
 @contextmanager
@@ -130,13 +140,16 @@ def importer_affectations(service: Service, args: argparse.Namespace) -> int:
     if fichier_refuse(chemin, args.format or format_par_extension(chemin), choix_possible=True):
         return EXIT_ECHEC
     index_a_jour(service)
-    bilan = Bilan("import-affectations")
     connues = MissionsLocalesConnues(service.app)
     try:
-        with barre(chemin.name, chemin.stat().st_size) as avancer:
+        with (
+            Rejets.vers(args.rejets) as rejets,
+            barre(chemin.name, chemin.stat().st_size) as avancer,
+        ):
+            bilan = Bilan("import-affectations", rejets=rejets)
             for lu in lire_affectations(chemin, connues, avancer, args.format):
                 recevoir(service.app, lu, bilan)
-    except FichierRefuse as exc:
+    except (FichierRefuse, RejetsIllisibles) as exc:
         print(exc, file=sys.stderr)
         return EXIT_ECHEC
     _bilan_affectations(bilan)
@@ -147,30 +160,30 @@ def recevoir(app: Cotraitance, lu: AffectationLue | LigneRejetee, bilan: Bilan) 
     """R1: a good row recorded once (``nouvelle``), again (``doublon``) or with other content
     (``conflit``, kept for review); a bad one rejected with its place and reason."""
     if isinstance(lu, LigneRejetee):
-        bilan.rejets.append(lu)
+        bilan.rejets.ajouter(lu)
         return
     bilan.avertir(lu.ou, lu.avertissements)
     donnees = lu.donnees
     try:
         resultat = app.recevoir_affectation(bilan.contexte(donnees.code_ml), donnees)
     except ErreurMetier as exc:
-        bilan.rejets.append(LigneRejetee(lu.ligne, raison(exc), lu.lieu))
+        bilan.rejets.ajouter(LigneRejetee(lu.ligne, raison(exc), lu.lieu))
         return
     issue = resultat.issue or "?"
     bilan.issues[issue] += 1
     if issue == "conflit":
-        bilan.conflits.append(
+        bilan.conflits.ajouter(
             (lu.ou, f"{donnees.id_affectation} déjà reçue avec un autre contenu, gardé pour examen")
         )
 
 
 def _bilan_affectations(bilan: Bilan) -> None:
     n = bilan.issues
-    recues = n.total() + len(bilan.rejets)
+    recues = n.total() + bilan.rejets.nombre
     print(
         f"{recues} affectation(s) reçue(s) : {n['nouvelle']} nouvelle(s), "
         f"{n['doublon']} doublon(s), {n['conflit']} conflit(s), "
-        f"{len(bilan.rejets)} rejetée(s), {len(bilan.avertissements)} avertissement(s)"
+        f"{bilan.rejets.nombre} rejetée(s), {bilan.avertissements.nombre} avertissement(s)"
     )
     bilan.details()
 
@@ -192,10 +205,18 @@ def dude_recuperer(service: Service, args: argparse.Namespace) -> int:
     codes = [args.ml] if args.ml else [ml.code for ml in service.app.missions_locales()]
     index_a_jour(service)
     print(f"affectations du DUDE : {url} ({len(codes)} Mission(s) Locale(s))", file=sys.stderr)
-    bilan = Bilan("dude-pull")
+    try:
+        bilan = Bilan("dude-pull", rejets=Rejets.vers(getattr(args, "rejets", None)))
+    except RejetsIllisibles as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_ECHEC
     echecs = []
     delai = httpx2.Timeout(float(settings.dude_delai_s))
-    with httpx2.Client(timeout=delai) as client, barre("affectations", None) as avancer:
+    with (
+        bilan.rejets,
+        httpx2.Client(timeout=delai) as client,
+        barre("affectations", None) as avancer,
+    ):
         for code in codes:
             try:
                 for lu in recuperer(client, url, code, connues, args.limite):

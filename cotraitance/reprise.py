@@ -33,6 +33,7 @@ from cotraitance.imports import (
     fichier_refuse,
 )
 from cotraitance.racine import Service, construire_application
+from cotraitance.rejets import Rejets, RejetsIllisibles
 from domain.erreurs import ConflitVersion, ErreurMetier
 from domain.regles import Regles
 from integrations.referentiel.champs import raison
@@ -58,7 +59,11 @@ def importer_dossiers(service: Service, args: argparse.Namespace) -> int:
     chemin: Path = args.file
     if fichier_refuse(chemin, JSONL):
         return EXIT_ECHEC
-    bilan = Bilan("import-dossiers")
+    try:
+        bilan = Bilan("import-dossiers", rejets=Rejets.vers(args.rejets))
+    except RejetsIllisibles as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_ECHEC
     debut = time.perf_counter()
     connues = MissionsLocalesConnues(service.app)
     processus = args.processus
@@ -70,13 +75,14 @@ def importer_dossiers(service: Service, args: argparse.Namespace) -> int:
         processus = 0
     try:
         with (
+            bilan.rejets,
             barre(chemin.name, chemin.stat().st_size) as avancer,
             _chargeurs(service, processus) as soumettre,
         ):
             chargement = Chargement(bilan, args.lot, soumettre, max(1, 2 * processus))
             for lu in lire_dossiers(chemin, connues, avancer):
                 if isinstance(lu, LigneRejetee):
-                    bilan.rejets.append(lu)
+                    bilan.rejets.ajouter(lu)
                 else:
                     bilan.avertir(lu.ou, lu.avertissements)
                     chargement.ajouter(lu)
@@ -94,9 +100,9 @@ def importer_dossiers(service: Service, args: argparse.Namespace) -> int:
     n, evenements = bilan.issues, chargement.evenements
     enregistres = n[NOUVEAU] + evenements  # each new dossier's creation and its past events
     print(
-        f"{n.total() + len(bilan.rejets)} dossier(s) lu(s) : {n[NOUVEAU]} nouveau(x) "
+        f"{n.total() + bilan.rejets.nombre} dossier(s) lu(s) : {n[NOUVEAU]} nouveau(x) "
         f"({evenements} événement(s) passé(s)), {n[DEJA_PRESENT]} déjà présent(s), "
-        f"{len(bilan.rejets)} rejeté(s), {len(bilan.avertissements)} avertissement(s) "
+        f"{bilan.rejets.nombre} rejeté(s), {bilan.avertissements.nombre} avertissement(s) "
         f"en {duree:.1f} s ({n[NOUVEAU] / duree:.0f} dossiers/s, {enregistres / duree:.0f} "
         "événements enregistrés/s)"
     )
@@ -165,7 +171,7 @@ class Chargement:
                 self.bilan.issues[issue.issue] += 1
                 self.evenements += issue.evenements
             else:
-                self.bilan.rejets.append(LigneRejetee(lu.ligne, raison(issue)))
+                self.bilan.rejets.ajouter(LigneRejetee(lu.ligne, raison(issue)))
 
 
 @contextmanager
