@@ -10,8 +10,10 @@ from __future__ import annotations
 import argparse
 import atexit
 import multiprocessing
+import os
 import signal
 import sys
+import threading
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterator
@@ -50,6 +52,10 @@ also runs the database (docs/benchmarks.md)."""
 SEUIL_PROCESSUS = 8_000_000
 """Bytes: a smaller file is loaded in this process (starting the workers would cost more than
 they save: each opens the application, about a second)."""
+
+VEILLE_PARENT_S = 0.5
+"""How often a loading process checks that the command that started it is still there."""
+EXIT_ORPHELIN = 3
 
 Issues = list[Repris | ErreurMetier]
 Soumettre = Callable[[Contexte, list[DossierRepris]], "Future[Issues]"]
@@ -189,7 +195,7 @@ def _chargeurs(service: Service, processus: int) -> Iterator[Soumettre]:
 
     else:
         contexte_mp = multiprocessing.get_context("spawn")
-        initargs = (service.base.url, service.app.regles)
+        initargs = (service.base.url, service.app.regles, os.getpid())
         executeur = ProcessPoolExecutor(processus, contexte_mp, _ouvrir, initargs)
 
         def soumettre(ctx: Contexte, lot: list[DossierRepris]) -> Future[Issues]:
@@ -212,12 +218,14 @@ _APPLICATION: list[Cotraitance] = []
 _ECHEC: list[str] = []
 
 
-def _ouvrir(url: str, regles: Regles) -> None:
+def _ouvrir(url: str, regles: Regles, parent: int) -> None:
     """A loading process's application. Ctrl-C is the command's to handle: it stops the
     workers itself, without each of them printing its own interruption. An application that
     cannot open is said by the first batch (a French message for the command), not by a
-    traceback of the worker."""
+    traceback of the worker. A command killed outright (``kill -9``) cannot stop its workers:
+    each watches its parent and exits when it is gone."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_veiller_parent, args=(parent,), daemon=True).start()
     try:
         app = construire_application(base_depuis_url(url), regles=regles)
     except Exception as exc:  # reported by _reprendre, in the command
@@ -225,6 +233,16 @@ def _ouvrir(url: str, regles: Regles) -> None:
         return
     atexit.register(app.close)
     _APPLICATION.append(app)
+
+
+def _veiller_parent(parent: int) -> None:
+    """The worker's call queue never reports its parent's death (the worker holds both ends
+    of its pipe), so it would wait for ever, holding its database connections. Exiting at
+    once is safe: a batch is one transaction, which the database rolls back when the
+    connection drops; loading the file again records what is missing."""
+    while os.getppid() == parent:
+        time.sleep(VEILLE_PARENT_S)
+    os._exit(EXIT_ORPHELIN)
 
 
 def _reprendre(ctx: Contexte, lot: list[DossierRepris]) -> Issues:
