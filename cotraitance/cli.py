@@ -15,6 +15,7 @@ import time
 from collections import Counter
 from collections.abc import Sequence
 from datetime import date
+from functools import partial
 from pathlib import Path
 from urllib.parse import quote
 
@@ -32,6 +33,8 @@ from cotraitance.imports import (
     fichier_refuse,
     importer_affectations,
 )
+from cotraitance.interblocages import Interblocage, est_interblocage, reessayer
+from cotraitance.interblocages import message as message_interblocage
 from cotraitance.population import DATE_REFERENCE, Parametres, ParametresInvalides, generer
 from cotraitance.racine import Service, construire, processeurs, reglages_api, secret_dev
 from cotraitance.rejets import GARDES, Rejets, RejetsIllisibles
@@ -94,7 +97,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_INTERROMPU
+    except Interblocage as exc:
+        print(exc, file=sys.stderr)
+        return 1
     except BASE_INDISPONIBLE as exc:
+        if est_interblocage(exc):
+            print(message_interblocage(1), file=sys.stderr)
+            return 1
         print(
             f"la base de données a cessé de répondre ({type(exc).__name__}) : ce qui a été "
             "enregistré avant l'est ; relancez la commande (ce qui est déjà là n'est pas "
@@ -423,12 +432,15 @@ def _charger_missions_locales(
             continue
         vus[lu.code] = lu.ligne
         try:
-            resultat = service.app.enregistrer_mission_locale(
-                systeme(lu.code, "import-missions-locales"),
-                lu.code,
-                lu.nom,
-                lu.communes,
-                lu.conseillers,
+            resultat = reessayer(
+                partial(
+                    service.app.enregistrer_mission_locale,
+                    systeme(lu.code, "import-missions-locales"),
+                    lu.code,
+                    lu.nom,
+                    lu.communes,
+                    lu.conseillers,
+                )
             )
         except ErreurMetier as exc:
             rejets.ajouter(LigneRejetee(lu.ligne, exc.message))

@@ -20,10 +20,11 @@ import httpx2
 
 from application.contexte import Contexte, systeme
 from application.service import Cotraitance
+from cotraitance.interblocages import reessayer
 from cotraitance.racine import Service
 from cotraitance.rejets import Premiers, Rejets, RejetsIllisibles
 from cotraitance.settings import Settings
-from domain.erreurs import ErreurMetier
+from domain.erreurs import ConflitVersion, ErreurMetier
 from integrations.dude.intake import AffectationLue, format_par_extension, lire_affectations
 from integrations.dude.recuperation import RecuperationImpossible, recuperer
 from integrations.referentiel.champs import raison
@@ -120,7 +121,7 @@ def index_a_jour(service: Service) -> None:
     """R3: each new affectation is matched at intake; the matching index first takes the
     dossiers recorded since it last read the log (``import dossiers`` just before, say)."""
     print("index de rapprochement : mise à jour", file=sys.stderr, flush=True)
-    lus = service.runner.rattraper(noms=[IndexRapprochement.nom])
+    lus = reessayer(lambda: service.runner.rattraper(noms=[IndexRapprochement.nom]))
     if lus:
         print(f"index de rapprochement : {lus} événement(s) pris", file=sys.stderr)
 
@@ -158,14 +159,19 @@ def importer_affectations(service: Service, args: argparse.Namespace) -> int:
 
 def recevoir(app: Cotraitance, lu: AffectationLue | LigneRejetee, bilan: Bilan) -> None:
     """R1: a good row recorded once (``nouvelle``), again (``doublon``) or with other content
-    (``conflit``, kept for review); a bad one rejected with its place and reason."""
+    (``conflit``, kept for review); a bad one rejected with its place and reason. Another
+    command receiving the same affectation at the same time makes this save conflict (or
+    deadlock): received again, it is a duplicate (R1)."""
     if isinstance(lu, LigneRejetee):
         bilan.rejets.ajouter(lu)
         return
     bilan.avertir(lu.ou, lu.avertissements)
     donnees = lu.donnees
     try:
-        resultat = app.recevoir_affectation(bilan.contexte(donnees.code_ml), donnees)
+        resultat = reessayer(
+            lambda: app.recevoir_affectation(bilan.contexte(donnees.code_ml), donnees),
+            aussi=(ConflitVersion,),
+        )
     except ErreurMetier as exc:
         bilan.rejets.ajouter(LigneRejetee(lu.ligne, raison(exc), lu.lieu))
         return

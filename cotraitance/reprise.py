@@ -34,6 +34,7 @@ from cotraitance.imports import (
     barre,
     fichier_refuse,
 )
+from cotraitance.interblocages import reessayer
 from cotraitance.racine import Service, construire_application
 from cotraitance.rejets import Rejets, RejetsIllisibles
 from domain.erreurs import ConflitVersion, ErreurMetier
@@ -191,7 +192,7 @@ def _chargeurs(service: Service, processus: int) -> Iterator[Soumettre]:
         executeur = ThreadPoolExecutor(1, thread_name_prefix="import-dossiers")
 
         def soumettre(ctx: Contexte, lot: list[DossierRepris]) -> Future[Issues]:
-            return executeur.submit(app.reprendre_dossiers, ctx, lot)
+            return executeur.submit(reessayer, lambda: app.reprendre_dossiers(ctx, lot))
 
     else:
         contexte_mp = multiprocessing.get_context("spawn")
@@ -248,4 +249,4 @@ def _veiller_parent(parent: int) -> None:
 def _reprendre(ctx: Contexte, lot: list[DossierRepris]) -> Issues:
     if _ECHEC:
         raise ChargeurIndisponible(_ECHEC[0])
-    return _APPLICATION[0].reprendre_dossiers(ctx, lot)
+    return reessayer(lambda: _APPLICATION[0].reprendre_dossiers(ctx, lot))
