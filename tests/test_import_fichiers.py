@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from application.magasin.persistance import Base
-from cotraitance.imports import EXIT_ECHEC
+from cotraitance.imports import EXIT_ECHEC, EXIT_LIGNES_REJETEES
 from tests.import_outils import (
     AFFECTATIONS_CSV,
     AFFECTATIONS_JSONL,
@@ -140,3 +140,17 @@ def test_un_csv_donne_a_un_import_json_lines_est_refuse_comme_csv(
     sortie = _refuse(base_cli, capsys, quoi, str(fichier))
     assert "le fichier ressemble à du CSV" in sortie
     assert "JSON Lines attendu" in sortie
+
+
+def test_un_octet_nul_egare_ne_rejette_que_sa_ligne(
+    base_cli: Base, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """R24: a text file with one stray control byte is not "binary": that row is rejected, the
+    good ones go through."""
+    bonnes = AFFECTATIONS_JSONL.read_bytes().splitlines()
+    fichier = tmp_path / "a.jsonl"
+    fichier.write_bytes(b"\n".join([bonnes[0], b'{"idAffectation": "\x00"}', *bonnes[1:]]) + b"\n")
+    code, sortie = lancer(capsys, "import", "affectations", str(fichier))
+    assert code == EXIT_LIGNES_REJETEES
+    assert "4 affectation(s) reçue(s) : 3 nouvelle(s)" in sortie
+    assert "rejet ligne 2 : JSON invalide" in sortie

@@ -14,6 +14,7 @@ import pytest
 from application.magasin.persistance import Base
 from cotraitance.imports import EXIT_ECHEC, EXIT_LIGNES_REJETEES
 from cotraitance.rejets import GARDES
+from integrations.dude.simulateur import Simulateur, SimulateurEnFond
 from tests.import_outils import (
     AFFECTATIONS_JSONL,
     DOSSIERS_JSONL,
@@ -119,3 +120,32 @@ def test_un_fichier_de_rejets_impossible_a_ecrire_arrete_avant_tout_chargement(
     assert code == EXIT_ECHEC
     assert f"le fichier de rejets {ailleurs} ne peut pas être écrit" in sortie
     assert position(base_cli) == avant
+
+
+def test_dude_pull_ecrit_aussi_tous_ses_rejets_avec_leur_place(
+    base_cli: Base,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The summary `dude pull` shares with the imports: bounded too, each rejection written
+    with its place in the DUDE's pages."""
+    simulateur = Simulateur()
+    bonne = exemples_json(AFFECTATIONS_JSONL)[0]
+    simulateur.ajouter_affectations(
+        [{**bonne, "idAffectation": f"KO-{n}", "nom": None} for n in range(150)]
+    )
+    serveur = SimulateurEnFond(simulateur)
+    monkeypatch.setenv("COTRAITANCE_DUDE_URL", f"{serveur.demarrer()}/flux")
+    rejets = tmp_path / "rejets.jsonl"
+    try:
+        code, sortie = lancer(capsys, "dude", "pull", "--limite", "50", "--rejets", str(rejets))
+    finally:
+        serveur.arreter()
+    assert code == EXIT_LIGNES_REJETEES
+    assert "150 rejetée(s)" in sortie
+    assert len([ligne for ligne in sortie.splitlines() if ligne.startswith("  rejet")]) == GARDES
+    ecrits = [json.loads(ligne) for ligne in rejets.read_text(encoding="utf-8").splitlines()]
+    assert len(ecrits) == 150
+    assert ecrits[-1]["lieu"] == "ML001 page 3, enregistrement 50"
+    assert ecrits[-1]["raison"] == "champ nom manquant ou vide"
