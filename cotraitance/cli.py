@@ -14,6 +14,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 from urllib.parse import quote
 
@@ -38,16 +39,26 @@ from cotraitance.arguments import (
 )
 from cotraitance.demo import CONSEILLERS, charger_demo
 from cotraitance.demo import ML as DEMO_ML
-from cotraitance.imports import EXIT_LIGNES_REJETEES, barre, dude_recuperer, importer_affectations
+from cotraitance.imports import (
+    EXIT_LIGNES_REJETEES,
+    barre,
+    dude_recuperer,
+    fichier_refuse,
+    importer_affectations,
+)
+from cotraitance.interblocages import Interblocage, est_interblocage, reessayer
+from cotraitance.interblocages import message as message_interblocage
 from cotraitance.livraison import ajouter_envoi, ajouter_renvoi
 from cotraitance.population import DATE_REFERENCE, Parametres, ParametresInvalides, generer
 from cotraitance.racine import Service, construire, processeurs, reglages_api, secret_dev
+from cotraitance.rejets import GARDES, Rejets, RejetsIllisibles
 from cotraitance.reprise import LOT_DOSSIERS, PROCESSUS, importer_dossiers
 from cotraitance.settings import ConfigurationInvalide, Settings
 from domain.erreurs import ErreurMetier
 from domain.valeurs import Role
 from integrations.dude import simulateur_entrees
 from integrations.dude.simulateur import Simulateur, SimulateurEnFond
+from integrations.referentiel.fichier import JSONL
 from integrations.referentiel.lignes import LigneRejetee
 from integrations.referentiel.missions_locales import lire_missions_locales
 
@@ -121,7 +132,13 @@ def _main(argv: Sequence[str] | None) -> int:
             file=sys.stderr,
         )
         return EXIT_INTERROMPU
+    except Interblocage as exc:
+        print(exc, file=sys.stderr)
+        return 1
     except BASE_INDISPONIBLE as exc:
+        if est_interblocage(exc):
+            print(message_interblocage(1), file=sys.stderr)
+            return 1
         print(
             f"la base de données a cessé de répondre ({type(exc).__name__}) : ce qui a été "
             "enregistré avant l'est ; relancez la commande (ce qui est déjà là n'est pas "
@@ -156,6 +173,16 @@ def _base_annoncee(settings: Settings, existante: bool) -> bool:
     return True
 
 
+def _option_rejets(commande: argparse.ArgumentParser) -> None:
+    commande.add_argument(
+        "--rejets",
+        type=Path,
+        metavar="FICHIER",
+        help=f"écrire tous les rejets dans FICHIER (CSV si son nom finit par .csv, JSON Lines "
+        f"sinon : ligne, lieu, raison) ; le bilan n'en montre que les {GARDES} premiers",
+    )
+
+
 def _parser() -> argparse.ArgumentParser:
     franciser()
     parser = argparse.ArgumentParser(prog="cotraitance", description=__doc__)
@@ -180,6 +207,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     ml = imports.add_parser("missions-locales", help="Missions Locales : zone et conseillers")
     ml.add_argument("file", type=Path, help="fichier JSON Lines (une Mission Locale par ligne)")
+    _option_rejets(ml)
     ml.set_defaults(action=importer_missions_locales, cree_base=True)
     sorties = (
         "code de sortie : 0 si aucune ligne n'est rejetée, 2 si des lignes le sont (les bonnes "
@@ -194,6 +222,7 @@ def _parser() -> argparse.ArgumentParser:
     affectations.add_argument(
         "--format", choices=["jsonl", "csv"], help="par défaut : d'après l'extension du fichier"
     )
+    _option_rejets(affectations)
     affectations.set_defaults(action=importer_affectations)
     dossiers = imports.add_parser(
         "dossiers",
@@ -215,6 +244,7 @@ def _parser() -> argparse.ArgumentParser:
         help=f"processus de chargement (0 : dans ce processus) ; par défaut {PROCESSUS} sur "
         "PostgreSQL pour un fichier de plus de 8 Mo, 0 sinon",
     )
+    _option_rejets(dossiers)
     dossiers.set_defaults(action=importer_dossiers)
 
     demo = commandes.add_parser(
@@ -299,6 +329,7 @@ def _parser() -> argparse.ArgumentParser:
         help="secondes pour recevoir une page entière (en plus du délai par lecture)",
     )
     pull.add_argument("--duree", type=duree, default=3600.0, help="durée maximale (secondes)")
+    _option_rejets(pull)
     pull.set_defaults(action=dude_recuperer)
     simu = dude.add_parser("simulator", help="un simulateur du DUDE", formatter_class=defauts)
     simu.add_argument("--host", default="127.0.0.1", help="adresse d'écoute")
@@ -401,44 +432,59 @@ def token(settings: Settings, args: argparse.Namespace) -> int:
 
 def importer_missions_locales(service: Service, args: argparse.Namespace) -> int:
     chemin: Path = args.file
-    if not chemin.is_file():
-        print(f"fichier introuvable : {chemin}", file=sys.stderr)
+    if fichier_refuse(chemin, JSONL):
+        return 1
+    try:
+        rejets = Rejets.vers(args.rejets)
+    except RejetsIllisibles as exc:
+        print(exc, file=sys.stderr)
         return 1
     service.runner.rattraper()  # the PPAE board is what a counselor's removal is checked on
     issues: Counter[str] = Counter()
-    rejets: list[LigneRejetee] = []
+    with rejets:
+        _charger_missions_locales(service, chemin, issues, rejets)
+    total = sum(issues.values()) + rejets.nombre
+    print(
+        f"{total} ligne(s) lue(s) : {issues['creee']} créée(s), {issues['modifiee']} modifiée(s), "
+        f"{issues['inchangee']} inchangée(s), {rejets.nombre} rejetée(s)"
+    )
+    for rejet in rejets.premiers():
+        print(f"  rejet ligne {rejet.ligne} : {rejet.raison}")
+    if rejets.non_montres():
+        print(rejets.non_montres())
+    return EXIT_LIGNES_REJETEES if rejets else 0
+
+
+def _charger_missions_locales(
+    service: Service, chemin: Path, issues: Counter[str], rejets: Rejets
+) -> None:
     vus: dict[str, int] = {}
     for lu in lire_missions_locales(chemin):
         if isinstance(lu, LigneRejetee):
-            rejets.append(lu)
+            rejets.ajouter(lu)
             continue
         if lu.code in vus:
             raison = f"la Mission Locale {lu.code} figure déjà ligne {vus[lu.code]}"
-            rejets.append(LigneRejetee(lu.ligne, raison))
+            rejets.ajouter(LigneRejetee(lu.ligne, raison))
             continue
         vus[lu.code] = lu.ligne
         try:
-            resultat = service.app.enregistrer_mission_locale(
-                systeme(lu.code, "import-missions-locales"),
-                lu.code,
-                lu.nom,
-                lu.communes,
-                lu.conseillers,
+            resultat = reessayer(
+                partial(
+                    service.app.enregistrer_mission_locale,
+                    systeme(lu.code, "import-missions-locales"),
+                    lu.code,
+                    lu.nom,
+                    lu.communes,
+                    lu.conseillers,
+                )
             )
         except ErreurMetier as exc:
-            rejets.append(LigneRejetee(lu.ligne, exc.message))
+            rejets.ajouter(LigneRejetee(lu.ligne, exc.message))
             continue
         issue = resultat.issue or "?"
         issues[issue] += 1
         print(f"ligne {lu.ligne} : {lu.code} {ISSUES.get(issue, issue)}", flush=True)
-    total = sum(issues.values()) + len(rejets)
-    print(
-        f"{total} ligne(s) lue(s) : {issues['creee']} créée(s), {issues['modifiee']} modifiée(s), "
-        f"{issues['inchangee']} inchangée(s), {len(rejets)} rejetée(s)"
-    )
-    for rejet in rejets:
-        print(f"  rejet ligne {rejet.ligne} : {rejet.raison}")
-    return EXIT_LIGNES_REJETEES if rejets else 0
 
 
 def demo_data(settings: Settings, args: argparse.Namespace) -> int:

@@ -20,14 +20,13 @@ of the normalised surname and first names; AUTOMATIQUE from 0.95 with a 0.05 mar
 
 from __future__ import annotations
 
-import json
 import os
 import random
 import resource
 import statistics
 import sys
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -52,6 +51,7 @@ from domain.rapprochement import (
     estimer as estimer_parametres,
 )
 from integrations.referentiel.champs import Champs
+from integrations.referentiel.lignes import LigneRejetee, lire_jsonl
 
 
 def fiche_de_ligne(ligne: dict[str, Any]) -> Fiche:
@@ -65,11 +65,14 @@ def fiche_de_ligne(ligne: dict[str, Any]) -> Fiche:
     return Fiche.de(identite, pe)
 
 
-def lire(chemin: Path) -> Iterator[dict[str, Any]]:
-    with chemin.open(encoding="utf-8") as fichier:
-        for texte in fichier:
-            if texte.strip():
-                yield json.loads(texte)
+def lire(chemin: Path, illisibles: Counter[str]) -> Iterator[dict[str, Any]]:
+    """The file's objects, read as the imports read them; a line they would reject (bad JSON,
+    nested too deep, an over-long integer, a bad encoding) is counted in ``illisibles``."""
+    for lu in lire_jsonl(chemin):
+        if isinstance(lu, LigneRejetee):
+            illisibles[chemin.name] += 1
+        else:
+            yield lu[1]
 
 
 def rss_mo() -> float:
@@ -110,8 +113,9 @@ def charger(repertoire: Path, progression: Callable[[int], None] | None = None) 
     avant = rss_mo()
     debut = time.perf_counter()
     index: dict[str, IndexMemoire] = defaultdict(IndexMemoire)
+    illisibles: Counter[str] = Counter()
     rejetees = dossiers = 0
-    for ligne in lire(repertoire / "dossiers.jsonl"):
+    for ligne in lire(repertoire / "dossiers.jsonl", illisibles):
         try:
             fiche = fiche_de_ligne(ligne)
         except (ErreurMetier, KeyError, ValueError):
@@ -126,14 +130,20 @@ def charger(repertoire: Path, progression: Callable[[int], None] | None = None) 
     index_s = time.perf_counter() - debut
     index_rss = rss_mo() - avant
     affectations = []
-    for ligne in lire(repertoire / "affectations.jsonl"):
+    for ligne in lire(repertoire / "affectations.jsonl", illisibles):
         try:
             fiche = fiche_de_ligne(ligne)
         except (ErreurMetier, KeyError, ValueError):
             rejetees += 1
             continue
         affectations.append((ligne["idAffectation"], ligne["codeMissionLocale"], fiche))
-    verite = {v["idAffectation"]: v.get("idDossier") for v in lire(repertoire / "verite.jsonl")}
+    verite = {}
+    for ligne in lire(repertoire / "verite.jsonl", illisibles):
+        if isinstance(ligne.get("idAffectation"), str):
+            verite[ligne["idAffectation"]] = ligne.get("idDossier")
+        else:
+            rejetees += 1
+    rejetees += illisibles.total()
     return Population(
         dict(index), affectations, verite, dossiers, rejetees, index_s, max(index_rss, 0.0)
     )

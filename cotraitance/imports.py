@@ -18,13 +18,16 @@ from uuid import uuid4
 
 from application.contexte import Contexte, systeme
 from application.service import Cotraitance
+from cotraitance.interblocages import reessayer
 from cotraitance.racine import Service
+from cotraitance.rejets import Premiers, Rejets, RejetsIllisibles
 from cotraitance.settings import Settings
-from domain.erreurs import ErreurMetier
+from domain.erreurs import ConflitVersion, ErreurMetier
 from integrations.dude.client_borne import Bornes, ClientDUDE
-from integrations.dude.intake import AffectationLue, lire_affectations
+from integrations.dude.intake import AffectationLue, format_par_extension, lire_affectations
 from integrations.dude.recuperation import RecuperationImpossible, recuperer
 from integrations.referentiel.champs import raison
+from integrations.referentiel.fichier import FichierRefuse, examiner
 from integrations.referentiel.lignes import LigneRejetee
 from projections.rapprochement import IndexRapprochement
 
@@ -58,9 +61,11 @@ class Bilan:
     """The system actor this run records as (R21), with one correlation id for the run."""
     correlation: str = field(default_factory=lambda: uuid4().hex)
     issues: Counter[str] = field(default_factory=Counter)
-    rejets: list[LigneRejetee] = field(default_factory=list)
-    avertissements: list[tuple[str, str]] = field(default_factory=list)
-    conflits: list[tuple[str, str]] = field(default_factory=list)
+    rejets: Rejets = field(default_factory=Rejets)
+    """Counted, the first kept for the summary, all written to the rejection file (bounded
+    memory whatever the file)."""
+    avertissements: Premiers[tuple[str, str]] = field(default_factory=Premiers)
+    conflits: Premiers[tuple[str, str]] = field(default_factory=Premiers)
 
     def contexte(self, code_ml: str) -> Contexte:
         return replace(systeme(code_ml, self.sub), correlation_id=self.correlation)
@@ -70,15 +75,22 @@ class Bilan:
         return EXIT_LIGNES_REJETEES if self.rejets else 0
 
     def avertir(self, ou: str, messages: Sequence[str]) -> None:
-        self.avertissements.extend((ou, m) for m in messages)
+        for message in messages:
+            self.avertissements.ajouter((ou, message))
 
     def details(self) -> None:
-        for rejet in sorted(self.rejets, key=lambda r: r.ligne):
+        for rejet in self.rejets.premiers():
             print(f"  rejet {rejet.ou} : {rejet.raison}")
-        for ou, message in self.avertissements:
-            print(f"  avertissement {ou} : {message}")
-        for ou, message in self.conflits:
-            print(f"  conflit {ou} : {message}")
+        lignes = [self.rejets.non_montres()]
+        for ou, message in self.avertissements.elements:
+            lignes.append(f"  avertissement {ou} : {message}")
+        lignes.append(self.avertissements.non_montres("avertissement(s)"))
+        for ou, message in self.conflits.elements:
+            lignes.append(f"  conflit {ou} : {message}")
+        lignes.append(self.conflits.non_montres("conflit(s)"))
+        for ligne in lignes:
+            if ligne:
+                print(ligne)
 
 
 @contextmanager
@@ -108,54 +120,75 @@ def index_a_jour(service: Service) -> None:
     """R3: each new affectation is matched at intake; the matching index first takes the
     dossiers recorded since it last read the log (``import dossiers`` just before, say)."""
     print("index de rapprochement : mise à jour", file=sys.stderr, flush=True)
-    lus = service.runner.rattraper(noms=[IndexRapprochement.nom])
+    lus = reessayer(lambda: service.runner.rattraper(noms=[IndexRapprochement.nom]))
     if lus:
         print(f"index de rapprochement : {lus} événement(s) pris", file=sys.stderr)
 
 
+def fichier_refuse(chemin: Path, attendu: str | None, choix_possible: bool = False) -> bool:
+    """Says why the file cannot be read as rows, if it cannot (``examiner``)."""
+    try:
+        examiner(chemin, attendu, choix_possible)
+    except FichierRefuse as exc:
+        print(exc, file=sys.stderr)
+        return True
+    return False
+
+
 def importer_affectations(service: Service, args: argparse.Namespace) -> int:
     chemin: Path = args.file
-    if not chemin.is_file():
-        print(f"fichier introuvable : {chemin}", file=sys.stderr)
+    if fichier_refuse(chemin, args.format or format_par_extension(chemin), choix_possible=True):
         return EXIT_ECHEC
     index_a_jour(service)
-    bilan = Bilan("import-affectations")
     connues = MissionsLocalesConnues(service.app)
-    with barre(chemin.name, chemin.stat().st_size) as avancer:
-        for lu in lire_affectations(chemin, connues, avancer, args.format):
-            recevoir(service.app, lu, bilan)
+    try:
+        with (
+            Rejets.vers(args.rejets) as rejets,
+            barre(chemin.name, chemin.stat().st_size) as avancer,
+        ):
+            bilan = Bilan("import-affectations", rejets=rejets)
+            for lu in lire_affectations(chemin, connues, avancer, args.format):
+                recevoir(service.app, lu, bilan)
+    except (FichierRefuse, RejetsIllisibles) as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_ECHEC
     _bilan_affectations(bilan)
     return bilan.code_de_sortie
 
 
 def recevoir(app: Cotraitance, lu: AffectationLue | LigneRejetee, bilan: Bilan) -> None:
     """R1: a good row recorded once (``nouvelle``), again (``doublon``) or with other content
-    (``conflit``, kept for review); a bad one rejected with its place and reason."""
+    (``conflit``, kept for review); a bad one rejected with its place and reason. Another
+    command receiving the same affectation at the same time makes this save conflict (or
+    deadlock): received again, it is a duplicate (R1)."""
     if isinstance(lu, LigneRejetee):
-        bilan.rejets.append(lu)
+        bilan.rejets.ajouter(lu)
         return
     bilan.avertir(lu.ou, lu.avertissements)
     donnees = lu.donnees
     try:
-        resultat = app.recevoir_affectation(bilan.contexte(donnees.code_ml), donnees)
+        resultat = reessayer(
+            lambda: app.recevoir_affectation(bilan.contexte(donnees.code_ml), donnees),
+            aussi=(ConflitVersion,),
+        )
     except ErreurMetier as exc:
-        bilan.rejets.append(LigneRejetee(lu.ligne, raison(exc), lu.lieu))
+        bilan.rejets.ajouter(LigneRejetee(lu.ligne, raison(exc), lu.lieu))
         return
     issue = resultat.issue or "?"
     bilan.issues[issue] += 1
     if issue == "conflit":
-        bilan.conflits.append(
+        bilan.conflits.ajouter(
             (lu.ou, f"{donnees.id_affectation} déjà reçue avec un autre contenu, gardé pour examen")
         )
 
 
 def _bilan_affectations(bilan: Bilan) -> None:
     n = bilan.issues
-    recues = n.total() + len(bilan.rejets)
+    recues = n.total() + bilan.rejets.nombre
     print(
         f"{recues} affectation(s) reçue(s) : {n['nouvelle']} nouvelle(s), "
         f"{n['doublon']} doublon(s), {n['conflit']} conflit(s), "
-        f"{len(bilan.rejets)} rejetée(s), {len(bilan.avertissements)} avertissement(s)"
+        f"{bilan.rejets.nombre} rejetée(s), {bilan.avertissements.nombre} avertissement(s)"
     )
     bilan.details()
 
@@ -177,7 +210,11 @@ def dude_recuperer(service: Service, args: argparse.Namespace) -> int:
     codes = [args.ml] if args.ml else [ml.code for ml in service.app.missions_locales()]
     index_a_jour(service)
     print(f"affectations du DUDE : {url} ({len(codes)} Mission(s) Locale(s))", file=sys.stderr)
-    bilan = Bilan("dude-pull")
+    try:
+        bilan = Bilan("dude-pull", rejets=Rejets.vers(getattr(args, "rejets", None)))
+    except RejetsIllisibles as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_ECHEC
     echecs = []
     bornes = Bornes(
         pages=args.pages_max,
@@ -185,7 +222,11 @@ def dude_recuperer(service: Service, args: argparse.Namespace) -> int:
         duree_s=args.duree,
         lecture_s=float(settings.dude_delai_s),
     )
-    with ClientDUDE(bornes) as client, barre("affectations", None) as avancer:
+    with (
+        bilan.rejets,
+        ClientDUDE(bornes) as client,
+        barre("affectations", None) as avancer,
+    ):
         for code in codes:
             try:
                 for lu in recuperer(client, url, code, connues, args.limite):

@@ -10,8 +10,10 @@ from __future__ import annotations
 import argparse
 import atexit
 import multiprocessing
+import os
 import signal
 import sys
+import threading
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterator
@@ -25,11 +27,20 @@ from application.contexte import Contexte
 from application.magasin.persistance import base_depuis_url
 from application.reprise import DEJA_PRESENT, NOUVEAU, DossierRepris, Repris
 from application.service import Cotraitance
-from cotraitance.imports import EXIT_ECHEC, Bilan, MissionsLocalesConnues, barre
+from cotraitance.imports import (
+    EXIT_ECHEC,
+    Bilan,
+    MissionsLocalesConnues,
+    barre,
+    fichier_refuse,
+)
+from cotraitance.interblocages import reessayer
 from cotraitance.racine import Service, construire_application
+from cotraitance.rejets import Rejets, RejetsIllisibles
 from domain.erreurs import ConflitVersion, ErreurMetier
 from domain.regles import Regles
 from integrations.referentiel.champs import raison
+from integrations.referentiel.fichier import JSONL
 from integrations.referentiel.lignes import LigneRejetee
 from integrations.reprise.dossiers import DossierLu, lire_dossiers
 
@@ -43,16 +54,23 @@ SEUIL_PROCESSUS = 8_000_000
 """Bytes: a smaller file is loaded in this process (starting the workers would cost more than
 they save: each opens the application, about a second)."""
 
+VEILLE_PARENT_S = 0.5
+"""How often a loading process checks that the command that started it is still there."""
+EXIT_ORPHELIN = 3
+
 Issues = list[Repris | ErreurMetier]
 Soumettre = Callable[[Contexte, list[DossierRepris]], "Future[Issues]"]
 
 
 def importer_dossiers(service: Service, args: argparse.Namespace) -> int:
     chemin: Path = args.file
-    if not chemin.is_file():
-        print(f"fichier introuvable : {chemin}", file=sys.stderr)
+    if fichier_refuse(chemin, JSONL):
         return EXIT_ECHEC
-    bilan = Bilan("import-dossiers")
+    try:
+        bilan = Bilan("import-dossiers", rejets=Rejets.vers(args.rejets))
+    except RejetsIllisibles as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_ECHEC
     debut = time.perf_counter()
     connues = MissionsLocalesConnues(service.app)
     processus = args.processus
@@ -64,13 +82,14 @@ def importer_dossiers(service: Service, args: argparse.Namespace) -> int:
         processus = 0
     try:
         with (
+            bilan.rejets,
             barre(chemin.name, chemin.stat().st_size) as avancer,
             _chargeurs(service, processus) as soumettre,
         ):
             chargement = Chargement(bilan, args.lot, soumettre, max(1, 2 * processus))
             for lu in lire_dossiers(chemin, connues, avancer):
                 if isinstance(lu, LigneRejetee):
-                    bilan.rejets.append(lu)
+                    bilan.rejets.ajouter(lu)
                 else:
                     bilan.avertir(lu.ou, lu.avertissements)
                     chargement.ajouter(lu)
@@ -88,9 +107,9 @@ def importer_dossiers(service: Service, args: argparse.Namespace) -> int:
     n, evenements = bilan.issues, chargement.evenements
     enregistres = n[NOUVEAU] + evenements  # each new dossier's creation and its past events
     print(
-        f"{n.total() + len(bilan.rejets)} dossier(s) lu(s) : {n[NOUVEAU]} nouveau(x) "
+        f"{n.total() + bilan.rejets.nombre} dossier(s) lu(s) : {n[NOUVEAU]} nouveau(x) "
         f"({evenements} événement(s) passé(s)), {n[DEJA_PRESENT]} déjà présent(s), "
-        f"{len(bilan.rejets)} rejeté(s), {len(bilan.avertissements)} avertissement(s) "
+        f"{bilan.rejets.nombre} rejeté(s), {bilan.avertissements.nombre} avertissement(s) "
         f"en {duree:.1f} s ({n[NOUVEAU] / duree:.0f} dossiers/s, {enregistres / duree:.0f} "
         "événements enregistrés/s)"
     )
@@ -159,7 +178,7 @@ class Chargement:
                 self.bilan.issues[issue.issue] += 1
                 self.evenements += issue.evenements
             else:
-                self.bilan.rejets.append(LigneRejetee(lu.ligne, raison(issue)))
+                self.bilan.rejets.ajouter(LigneRejetee(lu.ligne, raison(issue)))
 
 
 @contextmanager
@@ -173,11 +192,11 @@ def _chargeurs(service: Service, processus: int) -> Iterator[Soumettre]:
         executeur = ThreadPoolExecutor(1, thread_name_prefix="import-dossiers")
 
         def soumettre(ctx: Contexte, lot: list[DossierRepris]) -> Future[Issues]:
-            return executeur.submit(app.reprendre_dossiers, ctx, lot)
+            return executeur.submit(reessayer, lambda: app.reprendre_dossiers(ctx, lot))
 
     else:
         contexte_mp = multiprocessing.get_context("spawn")
-        initargs = (service.base.url, service.app.regles)
+        initargs = (service.base.url, service.app.regles, os.getpid())
         executeur = ProcessPoolExecutor(processus, contexte_mp, _ouvrir, initargs)
 
         def soumettre(ctx: Contexte, lot: list[DossierRepris]) -> Future[Issues]:
@@ -200,12 +219,14 @@ _APPLICATION: list[Cotraitance] = []
 _ECHEC: list[str] = []
 
 
-def _ouvrir(url: str, regles: Regles) -> None:
+def _ouvrir(url: str, regles: Regles, parent: int) -> None:
     """A loading process's application. Ctrl-C is the command's to handle: it stops the
     workers itself, without each of them printing its own interruption. An application that
     cannot open is said by the first batch (a French message for the command), not by a
-    traceback of the worker."""
+    traceback of the worker. A command killed outright (``kill -9``) cannot stop its workers:
+    each watches its parent and exits when it is gone."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_veiller_parent, args=(parent,), daemon=True).start()
     try:
         app = construire_application(base_depuis_url(url), regles=regles)
     except Exception as exc:  # reported by _reprendre, in the command
@@ -215,7 +236,17 @@ def _ouvrir(url: str, regles: Regles) -> None:
     _APPLICATION.append(app)
 
 
+def _veiller_parent(parent: int) -> None:
+    """The worker's call queue never reports its parent's death (the worker holds both ends
+    of its pipe), so it would wait for ever, holding its database connections. Exiting at
+    once is safe: a batch is one transaction, which the database rolls back when the
+    connection drops; loading the file again records what is missing."""
+    while os.getppid() == parent:
+        time.sleep(VEILLE_PARENT_S)
+    os._exit(EXIT_ORPHELIN)
+
+
 def _reprendre(ctx: Contexte, lot: list[DossierRepris]) -> Issues:
     if _ECHEC:
         raise ChargeurIndisponible(_ECHEC[0])
-    return _APPLICATION[0].reprendre_dossiers(ctx, lot)
+    return reessayer(lambda: _APPLICATION[0].reprendre_dossiers(ctx, lot))

@@ -53,8 +53,12 @@ class DonneesAffectation:
         )
 
     def verifier(self, aujourdhui: date, regles: Regles) -> None:
-        """What needs the clock: a birth date plausible for a person."""
-        self.identite.verifier_naissance(aujourdhui, regles)
+        """What needs the clock: a birth date plausible for a person; an assignment dated no
+        later than today (R9: its entry date could never be on or after it)."""
+        regles_des_champs.rassembler(
+            lambda: self.identite.verifier_naissance(aujourdhui, regles),
+            lambda: _pas_dans_le_futur(self.date_affectation, aujourdhui),
+        )
 
     def empreinte(self) -> str:
         """R1: what "the same content" means, over the DESIGN §4 fields by their wire names;
@@ -85,6 +89,13 @@ class DonneesAffectation:
 VERSION_EMPREINTE = "v2"
 """v2: over the values as normalised (phone, e-mail, codes, PE identifier); v1 was over the
 values as received. A v1 fingerprint is compared by normalising its stored content again."""
+
+
+def _pas_dans_le_futur(date_affectation: date, aujourdhui: date) -> None:
+    if date_affectation > aujourdhui:
+        raise SaisieInvalide(
+            "La date d'affectation ne peut pas être dans le futur.", "dateAffectation"
+        )
 
 
 def _identifiant_obligatoire(valeur: str) -> str:

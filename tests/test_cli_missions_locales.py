@@ -186,3 +186,24 @@ def test_l_aide_ne_renvoie_pas_a_des_documents_internes(capsys: pytest.CaptureFi
     assert "DESIGN" not in aide
     assert "8000" in aide
     assert "127.0.0.1" in aide
+
+
+@pytest.mark.parametrize(
+    ("hostile", "raison"),
+    [
+        ('{"codeMissionLocale": ' + "[" * 5000 + "]" * 5000 + "}", "JSON trop imbriqué"),
+        ('{"codeMissionLocale": ' + "1" * 5000 + "}", "JSON invalide (nombre entier trop long)"),
+    ],
+    ids=["imbrique", "entier"],
+)
+def test_une_ligne_json_hostile_est_rejetee_et_les_suivantes_passent(
+    base_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], hostile: str, raison: str
+) -> None:
+    """R24: a line the JSON reader cannot take is a rejected row, the next ones go through."""
+    fichier = tmp_path / "ml.jsonl"
+    fichier.write_text(f"{hostile}\n{EXEMPLE.read_text(encoding='utf-8')}", encoding="utf-8")
+    assert main(["import", "missions-locales", str(fichier)]) == EXIT_LIGNES_REJETEES
+    sortie = capsys.readouterr().out
+    assert f"rejet ligne 1 : {raison}" in sortie
+    assert "1 créée(s)" in sortie
+    assert _ml(base_url, "ML001") is not None

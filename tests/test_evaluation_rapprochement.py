@@ -49,3 +49,23 @@ def test_un_dossier_sans_population_est_refuse_clairement(
 ) -> None:
     assert main(["evaluate-matching", str(tmp_path)]) == 1
     assert "cotraitance demo-data" in capsys.readouterr().err
+
+
+def test_une_ligne_json_hostile_est_comptee_illisible_et_l_evaluation_va_au_bout(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """R24: a line nested too deep or with an over-long integer, in any of the three files,
+    is counted unreadable; the other lines are evaluated."""
+    generer(tmp_path, Parametres(dossiers=300, affectations=60, graine=5))
+    hostiles = {
+        "dossiers.jsonl": '{"idDossier": ' + "[" * 5000 + "]" * 5000 + "}",
+        "affectations.jsonl": '{"idAffectation": ' + "9" * 5000 + "}",
+        "verite.jsonl": "[" * 5000 + "]" * 5000,
+    }
+    for nom, hostile in hostiles.items():
+        with (tmp_path / nom).open("a", encoding="utf-8") as fichier:
+            fichier.write(hostile + "\n")
+    assert main(["evaluate-matching", str(tmp_path)]) == 0
+    sortie = capsys.readouterr().out
+    assert "300 dossier(s) indexé(s)" in sortie
+    assert "3 ligne(s) illisible(s)" in sortie

@@ -5,6 +5,7 @@ dropped with a warning, idempotent re-imports, conflicts kept, the summary and e
 from __future__ import annotations
 
 import json
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -178,6 +179,16 @@ LIGNES_JSON_FAUTIVES = [
     ),
     ("JSON invalide", lambda: '{"idAffectation": "X-7", ', "JSON invalide"),
     (
+        "JSON trop imbriqué",
+        lambda: '{"idAffectation": "X-11", "nom": ' + "[" * 4000 + "]" * 4000 + "}",
+        "JSON trop imbriqué",
+    ),
+    (
+        "entier trop long",
+        lambda: '{"idAffectation": "X-12", "nom": ' + "9" * 5000 + "}",
+        "JSON invalide (nombre entier trop long)",
+    ),
+    (
         "encodage",
         lambda: _json(idAffectation="X-8", nom="Bérénice").encode("latin-1"),
         "encodage invalide : la ligne n'est pas en UTF-8",
@@ -306,14 +317,79 @@ def test_une_ligne_csv_d_un_autre_encodage_ou_d_un_autre_nombre_de_colonnes_est_
     assert _existe(base_cli, "OK-2")
 
 
-def test_un_en_tete_sans_colonne_obligatoire_arrete_la_lecture_avec_une_seule_raison(
+def test_une_ligne_latin1_en_tete_d_un_fichier_utf8_est_la_seule_rejetee(
     base_cli: Base, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    fichier = ecrire(tmp_path / "a.csv", [ENTETE.replace(";nom;", ";name;"), _csv()])
+    """R24: the file's encoding is that of most of its accented lines, wherever the odd one
+    stands; the minority line is the one reported."""
+    lignes: list[str | bytes] = [
+        ENTETE,
+        _csv(idAffectation="KO-1", nom="Noël").encode("latin-1"),
+        *(_csv(idAffectation=f"OK-{n}", nom="Lefèvre") for n in range(1, 6)),
+    ]
+    fichier = ecrire(tmp_path / "a.csv", lignes)
     code, sortie = lancer(capsys, "import", "affectations", str(fichier))
     assert code == EXIT_LIGNES_REJETEES
-    assert "rejet ligne 1 : en-tête : colonnes obligatoires absentes : nom" in sortie
-    assert "1 affectation(s) reçue(s) : 0 nouvelle(s)" in sortie
+    assert "6 affectation(s) reçue(s) : 5 nouvelle(s)" in sortie
+    assert "rejet ligne 2 : encodage invalide : la ligne n'est pas en UTF-8" in sortie
+    assert not _existe(base_cli, "KO-1")
+    recue = _affectation(base_cli, "OK-5")
+    assert recue is not None
+    assert recue.identite.nom == "Lefèvre"
+
+
+def test_une_ligne_utf8_en_tete_d_un_fichier_latin1_est_la_seule_rejetee(
+    base_cli: Base, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """R24: decoding the Latin-1 majority as UTF-8 is impossible, and the UTF-8 line read as
+    Latin-1 would store a mangled name (« NoÃ«l »): that line is the one reported."""
+    lignes: list[str | bytes] = [
+        ENTETE,
+        _csv(idAffectation="KO-1", nom="Noël").encode("utf-8"),
+        *(_csv(idAffectation=f"OK-{n}", nom="Lefèvre").encode("latin-1") for n in range(1, 4)),
+    ]
+    fichier = ecrire(tmp_path / "a.csv", lignes, fin="\r\n")
+    code, sortie = lancer(capsys, "import", "affectations", str(fichier))
+    assert code == EXIT_LIGNES_REJETEES
+    assert "4 affectation(s) reçue(s) : 3 nouvelle(s)" in sortie
+    assert "rejet ligne 2 : encodage invalide : la ligne est en UTF-8" in sortie
+    recue = _affectation(base_cli, "OK-3")
+    assert recue is not None
+    assert recue.identite.nom == "Lefèvre"
+
+
+def test_un_en_tete_sans_colonne_obligatoire_refuse_tout_le_fichier_en_comptant_ses_lignes(
+    base_cli: Base, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """R24: no row of such a file could go through; the file is refused (exit 1), said once,
+    with the number of rows left unread, and not summarised as one row received."""
+    lignes = [ENTETE.replace(";nom;", ";name;"), _csv(), "", _csv(idAffectation="B"), _csv()]
+    fichier = ecrire(tmp_path / "a.csv", lignes)
+    avant = position(base_cli)
+    code, sortie = lancer(capsys, "import", "affectations", str(fichier))
+    assert code == EXIT_ECHEC
+    assert "en-tête : colonnes obligatoires absentes : nom" in sortie
+    assert "fichier refusé : 3 ligne(s) non lue(s)" in sortie
+    assert "reçue(s)" not in sortie
+    assert position(base_cli) == avant
+
+
+def test_une_affectation_datee_dans_le_futur_est_rejetee(
+    base_cli: Base, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """R9: an entry date is on or after the assignment date and never in the future, so an
+    assignment dated in the future could never get one; the next rows go through."""
+    futur = (date.today() + timedelta(days=2)).isoformat()
+    lignes = [_json(idAffectation="F-1", dateAffectation=futur), _json(idAffectation="OK-1")]
+    fichier = ecrire(tmp_path / "a.jsonl", lignes)
+    code, sortie = lancer(capsys, "import", "affectations", str(fichier))
+    assert code == EXIT_LIGNES_REJETEES
+    assert (
+        "rejet ligne 1 : dateAffectation : La date d'affectation ne peut pas être dans le futur"
+        in (sortie)
+    )
+    assert not _existe(base_cli, "F-1")
+    assert _existe(base_cli, "OK-1")
 
 
 # ------------------------------------------------------------------ contacts, encodings

@@ -187,7 +187,7 @@ def test_un_processus_de_chargement_qui_ne_peut_s_ouvrir_arrete_la_commande_prop
     fichier = ecrire(tmp_path / "d.jsonl", [_ligne(idDossier="Q-1")])
     with application(base_postgres) as app:
         service = SimpleNamespace(app=app, base=injoignable)
-        args = argparse.Namespace(file=fichier, lot=2, processus=1)
+        args = argparse.Namespace(file=fichier, lot=2, processus=1, rejets=None)
         capfd.readouterr()
         code = importer_dossiers(service, args)  # type: ignore[arg-type]
     sortie = capfd.readouterr()
@@ -248,8 +248,8 @@ def test_un_lot_perdu_contre_un_autre_chargement_est_rapporte_et_la_suite_contin
     for rang, id_externe in enumerate(["A", "B", "C"], start=1):
         chargement.ajouter(_lu(rang, id_externe))
     chargement.terminer()
-    assert [r.ligne for r in bilan.rejets] == [1, 2]
-    assert "Un autre chargement a enregistré ces dossiers." in bilan.rejets[0].raison
+    assert [r.ligne for r in bilan.rejets.premiers()] == [1, 2]
+    assert "Un autre chargement a enregistré ces dossiers." in bilan.rejets.premiers()[0].raison
     assert bilan.issues[NOUVEAU] == 1
 
 
@@ -340,6 +340,16 @@ LIGNES_FAUTIVES = [
         "date : La date d'un événement ne peut pas être dans le futur.",
     ),
     ("justifie", lambda: _ligne(idDossier="K8", justifie="oui"), "justifie : true ou false"),
+    (
+        "JSON trop imbriqué",
+        lambda: '{"idDossier": "K11", "evenements": ' + "[" * 20_000 + "]" * 20_000 + "}",
+        "JSON trop imbriqué",
+    ),
+    (
+        "entier trop long",
+        lambda: '{"idDossier": "K12", "justifie": ' + "7" * 20_000 + "}",
+        "JSON invalide (nombre entier trop long)",
+    ),
     (
         "encodage",
         lambda: _ligne(idDossier="K9", nom="Hélène").encode("latin-1"),

@@ -9,7 +9,7 @@ import csv
 from collections.abc import Container, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from domain import identite as regles_des_champs
 from domain.affectation import DonneesAffectation
@@ -17,6 +17,7 @@ from domain.erreurs import SaisieInvalide
 from domain.textes import ID_AFFECTATION_MAX, texte_valide
 from domain.valeurs import Periode, TypeAffectation
 from integrations.referentiel.champs import Champs, raison
+from integrations.referentiel.fichier import FichierRefuse
 from integrations.referentiel.lignes import (
     BOM,
     LigneRejetee,
@@ -90,13 +91,20 @@ def lire_affectations(
         yield affectation(objet, connues, numero)
 
 
-def format_du_fichier(chemin: Path) -> str:
-    """By the file's extension, else by its first character (``{``: JSON Lines)."""
+def format_par_extension(chemin: Path) -> str | None:
     suffixe = chemin.suffix.lower()
     if suffixe in (".jsonl", ".ndjson", ".json"):
         return "jsonl"
     if suffixe == ".csv":
         return "csv"
+    return None
+
+
+def format_du_fichier(chemin: Path) -> str:
+    """By the file's extension, else by its first character (``{``: JSON Lines)."""
+    par_extension = format_par_extension(chemin)
+    if par_extension is not None:
+        return par_extension
     with chemin.open("rb") as fichier:
         debut = fichier.read(1024).removeprefix(BOM).lstrip()
     return "jsonl" if debut.startswith(b"{") else "csv"
@@ -173,14 +181,16 @@ def lire_csv(
     progression: Progression | None = None,
 ) -> Iterator[tuple[int, dict[str, Any]] | LigneRejetee]:
     """``;``-separated with a header row; an empty cell is an absent value; the radiation
-    periods as ``debut/fin`` pairs separated by ``|``. A header without a required column
-    stops the reading (no row could go through): one rejection, at the header's line."""
+    periods as ``debut/fin`` pairs separated by ``|``. A header that cannot be read or lacks a
+    required column refuses the whole file (no row could go through): ``FichierRefuse``, which
+    says how many rows were left unread."""
     entete: list[str] | None = None
-    for lu in lire_lignes(chemin, taille_max, progression):
+    lignes = lire_lignes(chemin, taille_max, progression)
+    for lu in lignes:
         if isinstance(lu, LigneRejetee):
-            yield lu
             if entete is None:
-                return
+                _refuser(f"en-tête : {lu.raison}", lignes)
+            yield lu
             continue
         numero, texte = lu
         valeurs = next(csv.reader([texte], delimiter=";"))
@@ -188,8 +198,7 @@ def lire_csv(
             entete = [v.strip() for v in valeurs]
             faute = _faute_d_entete(entete, obligatoires)
             if faute:
-                yield LigneRejetee(numero, faute)
-                return
+                _refuser(faute, lignes)
             continue
         while len(valeurs) > len(entete) and not valeurs[-1].strip():
             valeurs.pop()  # a trailing separator
@@ -204,6 +213,11 @@ def lire_csv(
         if "periodesRadiation" in objet:
             objet["periodesRadiation"] = _periodes_csv(objet["periodesRadiation"])
         yield numero, objet
+
+
+def _refuser(faute: str, reste: Iterator[object]) -> NoReturn:
+    non_lues = sum(1 for _ in reste)
+    raise FichierRefuse(f"fichier refusé : {non_lues} ligne(s) non lue(s) ; {faute}")
 
 
 def _faute_d_entete(entete: list[str], obligatoires: Sequence[str]) -> str:

@@ -1,15 +1,16 @@
 """Reading line-based files (JSON Lines, CSV) where a bad row is reported with its line number and
-the good ones go on: one encoding per file (UTF-8, or Latin-1 as older exports come), a UTF-8
-BOM and CRLF line ends tolerated, and a bound on a line's size, checked without reading an
-overlong line whole into memory."""
+the good ones go on: one encoding per file (UTF-8, or Latin-1 as older exports come: that of most
+of its accented lines), a UTF-8 BOM and CRLF line ends tolerated, and a bound on a line's size,
+checked without reading an overlong line whole into memory."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
+
+from integrations.json_externe import JsonIllisible, lire_json
 
 BOM = b"\xef\xbb\xbf"
 TAILLE_MAX_DEFAUT = 1_000_000
@@ -35,19 +36,31 @@ class LigneInvalide(ValueError):
 
 
 class Encodage:
-    """The file's encoding, decided by its first line that is not plain ASCII: UTF-8 if that
-    line is valid UTF-8, else Latin-1. A later line in the other encoding is rejected: decoding
-    it anyway would store mangled names (``BÃ©ranger``) for ever."""
+    """The file's encoding, decided by most of its lines that are not plain ASCII: UTF-8 if
+    most of them are valid UTF-8 (or as many), else Latin-1. A line in the other encoding is
+    rejected: decoding it anyway would store mangled names (``BÃ©ranger``) for ever; deciding on
+    the whole file, not on its first accented line, makes the odd line the one reported."""
 
-    def __init__(self) -> None:
-        self.nom: str | None = None
+    def __init__(self, nom: str) -> None:
+        self.nom = nom
+
+    @classmethod
+    def du_fichier(cls, chemin: Path, taille_max: int) -> Encodage:
+        en_utf8 = en_latin1 = 0
+        with chemin.open("rb") as fichier:
+            for _, brut in _lignes_brutes(fichier, taille_max, None):
+                if brut is None or brut.isascii():
+                    continue
+                if _utf8(brut.removeprefix(BOM)) is None:
+                    en_latin1 += 1
+                else:
+                    en_utf8 += 1
+        return cls("latin-1" if en_latin1 > en_utf8 else "utf-8")
 
     def decoder(self, brut: bytes) -> str:
         if brut.isascii():
             return brut.decode("ascii")
         en_utf8 = _utf8(brut)
-        if self.nom is None:
-            self.nom = "utf-8" if en_utf8 is not None else "latin-1"
         if self.nom == "utf-8":
             if en_utf8 is None:
                 raise LigneInvalide(
@@ -72,7 +85,7 @@ def lire_lignes(
     chemin: Path, taille_max: int = TAILLE_MAX_DEFAUT, progression: Progression | None = None
 ) -> Iterator[tuple[int, str] | LigneRejetee]:
     """Each non-blank line's number and text (without its line end), or its rejection."""
-    encodage = Encodage()
+    encodage = Encodage.du_fichier(chemin, taille_max)
     with chemin.open("rb") as fichier:
         for numero, brut in _lignes_brutes(fichier, taille_max, progression):
             if brut is None:
@@ -121,9 +134,9 @@ def lire_jsonl(
             continue
         numero, texte = lu
         try:
-            objet = json.loads(texte)
-        except json.JSONDecodeError as exc:
-            yield LigneRejetee(numero, f"JSON invalide ({exc.msg}, colonne {exc.colno})")
+            objet = lire_json(texte)
+        except JsonIllisible as exc:
+            yield LigneRejetee(numero, str(exc))
             continue
         if not isinstance(objet, dict):
             yield LigneRejetee(numero, "un objet JSON est attendu")
