@@ -164,6 +164,8 @@ def formater(erreur_gql: GraphQLError, request_id: str) -> dict[str, Any]:
         extensions = {"code": BAD_USER_INPUT, **({"champ": champ} if champ else {})}
         return {"message": message, "extensions": extensions}
     code = code_de(erreur_gql)
+    if code in (INTERNAL_SERVER_ERROR, SERVICE_INDISPONIBLE) and erreur_gql.original_error is None:
+        return dict(erreur_gql.formatted)  # said already (reformuler), logged once
     if code in CODES_PUBLICS:
         publique: dict[str, Any] = dict(erreur_gql.formatted)
         extensions = {**(publique.get("extensions") or {}), "code": code}
@@ -194,3 +196,13 @@ def formater(erreur_gql: GraphQLError, request_id: str) -> dict[str, Any]:
         "path": erreur_gql.path,
         "extensions": {"code": INTERNAL_SERVER_ERROR, "requestId": request_id},
     }
+
+
+def reformuler(erreur_gql: GraphQLError, request_id: str) -> None:
+    """Writes what the client sees back onto the error, so that every transport (HTTP, and
+    graphql-transport-ws, which sends ``error.formatted``) says the same; ``formater`` then
+    gives it back unchanged."""
+    sortie = formater(erreur_gql, request_id)
+    erreur_gql.message = sortie["message"]
+    erreur_gql.extensions = sortie.get("extensions")
+    erreur_gql.original_error = None

@@ -72,6 +72,9 @@ CAS: list[Any] = [
     ("alias", "{ " + " ".join(f"a{i}: moi {{ sub }}" for i in range(16)) + " }", None,
      VALIDATION, None),
     ("jetons", "{ " + "moi { sub } " * 600 + "}", None, VALIDATION, None),
+    ("champs-developpes", "query { ...F11 } fragment F0 on Query { moi { sub } } " + " ".join(
+        f"fragment F{i} on Query {{ ...F{i - 1} ...F{i - 1} }}" for i in range(1, 12)),
+     None, VALIDATION, None),
 ]  # fmt: skip
 
 
@@ -228,3 +231,39 @@ def test_les_refus_du_serveur_graphql_sont_en_francais(
     erreur = _erreur(reponse)
     assert erreur["extensions"]["code"] == SAISIE
     _francais(erreur["message"])
+
+
+@pytest.mark.parametrize(
+    ("document", "variables", "code", "champ"),
+    [
+        pytest.param("{ moi { motDePasse } }", None, VALIDATION, "motDePasse", id="champ-inconnu"),
+        pytest.param(
+            "query($s: StatutPpae) { ppaes(statut: $s) { totalCount } }",
+            {"s": "FAUX"},
+            SAISIE,
+            "statut",
+            id="enum-en-variable",
+        ),
+        pytest.param("{ fluxDude { totalCount } }", None, "FORBIDDEN", "fluxDude", id="role"),
+    ],
+)
+def test_par_websocket_les_erreurs_ont_les_memes_codes_et_messages(
+    http: TestClient,  # noqa: F811
+    document: str,
+    variables: dict[str, Any] | None,
+    code: str,
+    champ: str,
+) -> None:
+    """R24: a query over graphql-transport-ws gets the answer it gets over HTTP."""
+    with http.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]) as ws:
+        charge = {"Authorization": f"Bearer {jeton(Role.INTEGRATEUR)}"}
+        ws.send_json({"type": "connection_init", "payload": charge})
+        assert ws.receive_json()["type"] == "connection_ack"
+        demande = {"query": document, "variables": variables or {}}
+        ws.send_json({"type": "subscribe", "id": "1", "payload": demande})
+        reponse = ws.receive_json()
+    erreurs = reponse["payload"] if reponse["type"] == "error" else reponse["payload"]["errors"]
+    par_http = _erreur(poster(http, document, variables, role=Role.INTEGRATEUR))
+    assert erreurs[0]["extensions"]["code"] == code, erreurs
+    assert erreurs[0]["extensions"].get("champ") == champ
+    assert erreurs[0]["message"] == par_http["message"]
