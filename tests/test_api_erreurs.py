@@ -267,3 +267,26 @@ def test_par_websocket_les_erreurs_ont_les_memes_codes_et_messages(
     assert erreurs[0]["extensions"]["code"] == code, erreurs
     assert erreurs[0]["extensions"].get("champ") == champ
     assert erreurs[0]["message"] == par_http["message"]
+
+
+def test_par_websocket_une_panne_imprevue_est_masquee(
+    http: TestClient,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """R24: INTERNAL_SERVER_ERROR with a request id, never the exception's text."""
+    from projections import dossiers as vue_dossiers
+
+    def panne(*_: Any, **__: Any) -> Any:
+        raise RuntimeError("secret detail")
+
+    monkeypatch.setattr(vue_dossiers, "rechercher", panne)
+    with http.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]) as ws:
+        ws.send_json({"type": "connection_init", "payload": {"Authorization": f"Bearer {jeton()}"}})
+        assert ws.receive_json()["type"] == "connection_ack"
+        demande = {"query": "{ rechercherDossiers { totalCount } }"}
+        ws.send_json({"type": "subscribe", "id": "1", "payload": demande})
+        reponse = ws.receive_json()
+    (erreur,) = reponse["payload"]["errors"]
+    assert erreur["extensions"]["code"] == "INTERNAL_SERVER_ERROR"
+    assert erreur["extensions"]["requestId"]
+    assert "secret detail" not in str(reponse)
