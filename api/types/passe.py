@@ -4,6 +4,7 @@ where what was recorded cannot tell (docs/api.md, "State as of an instant")."""
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -92,20 +93,22 @@ async def flux_du_dossier_au(
 @dataclass
 class Passe:
     """One dossier as of one instant, shared by its events: what flowed for them by then is
-    derived once per request, and only if asked."""
+    derived once per request (the events' fields resolve concurrently: one task for all), and
+    only if asked."""
 
     dossier_id: UUID
     instant: datetime
-    transmis_: set[str] | None = None
+    derivation: asyncio.Future[set[str]] | None = None
 
     async def transmis(self, ctx: ContexteRequete) -> set[str]:
         """R13: the events for which history as of then called for an EVENEMENT flow."""
-        if self.transmis_ is None:
-            derives = await en_thread(flux_derives, ctx.service.app, self.dossier_id, self.instant)
-            self.transmis_ = {
-                f.evenement_id for f in derives if f.type is TypeFlux.EVENEMENT and f.evenement_id
-            }
-        return self.transmis_
+        if self.derivation is None:
+            self.derivation = asyncio.ensure_future(self._deriver(ctx))
+        return await self.derivation
+
+    async def _deriver(self, ctx: ContexteRequete) -> set[str]:
+        derives = await en_thread(flux_derives, ctx.service.app, self.dossier_id, self.instant)
+        return {f.evenement_id for f in derives if f.type is TypeFlux.EVENEMENT and f.evenement_id}
 
 
 async def mission_locale_au(ctx: ContexteRequete, instant: datetime) -> MissionLocale | None:
