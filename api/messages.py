@@ -108,7 +108,7 @@ DOCUMENT: list[tuple[str, Gabarit]] = [
     ),
     (
         r"Field '(\w+)' of type '([\w\[\]!]+)' must have a selection of subfields",
-        lambda m: (f"Le champ {m[1]} ({m[2]}) demande des sous-champs : {m[1]} {{ … }}.", m[1]),
+        lambda m: (f"Le champ {m[1]} ({m[2]}) demande des sous-champs : {m[1]} {{ ... }}.", m[1]),
     ),
     (
         r"Field '(\w+)' must not have a selection",
@@ -231,5 +231,5 @@ def _suggestions(message: str, anglais: str) -> str:
     _, trouve, suite = anglais.partition("Did you mean ")
     if not trouve:
         return message
-    noms = re.findall(r"'([^']+)'", suite)
+    noms = [n for n in re.findall(r"'([^']+)'", suite) if n not in message]
     return f"{message} Vouliez-vous dire {' ou '.join(noms)} ?" if noms else message

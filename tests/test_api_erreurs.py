@@ -212,6 +212,12 @@ def test_un_objet_introuvable_est_null_en_lecture_et_non_trouve_en_mutation(
     _francais(erreur["message"])
 
 
+def test_une_suggestion_de_graphql_n_est_dite_qu_une_fois(http: TestClient) -> None:  # noqa: F811
+    """R24: a field of an object type without sub-fields: the French message says how, once."""
+    erreur = _erreur(poster(http, "{ moi }"))
+    assert erreur["message"] == "Le champ moi (Utilisateur!) demande des sous-champs : moi { ... }."
+
+
 @pytest.mark.parametrize(
     ("corps", "statut"),
     [
