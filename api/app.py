@@ -194,11 +194,10 @@ class EnvoiJson:
             self.texte += message.get("body", b"")[:500]
             if message.get("more_body", False):
                 return
-            detail = self.texte.decode("utf-8", "replace")[:200]
             corps = {
                 "errors": [
                     {
-                        "message": f"Requête refusée : {detail}",
+                        "message": refus_du_serveur(self.texte.decode("utf-8", "replace")),
                         "extensions": {"code": BAD_USER_INPUT, "requestId": self.request_id},
                     }
                 ]
@@ -218,6 +217,28 @@ class EnvoiJson:
             await self.send({"type": "http.response.body", "body": contenu})
             return
         await self.send(message)
+
+
+REFUS_DU_SERVEUR = {
+    "Too many operations": "Trop d'opérations dans un lot (au plus 5).",
+    "Unable to parse request body as JSON": "Le corps de la requête n'est pas du JSON valide.",
+    "No GraphQL query found in the request": "La requête ne contient pas de document GraphQL.",
+    "Unsupported content type": "Type de contenu non pris en charge : application/json attendu.",
+    "Batching is not enabled": "Les lots de requêtes ne sont pas acceptés.",
+    "GraphQL only supports GET and POST requests.": "Seules les méthodes GET et POST sont admises.",
+    "are not allowed when using GET": "Les opérations passent par POST, jamais par GET.",
+    "Can't get GraphQL operation type": "Le document ne contient pas d'opération à exécuter.",
+    "Unknown operation named": "Aucune opération du document ne porte ce nom (operationName).",
+    "Not Found": "Ressource introuvable.",
+}
+"""The GraphQL server's plain-text refusals, in French (what the client reads)."""
+
+
+def refus_du_serveur(texte: str) -> str:
+    for anglais, francais in REFUS_DU_SERVEUR.items():
+        if anglais.lower() in texte.lower():
+            return f"Requête refusée : {francais}"
+    return "Requête refusée par le serveur GraphQL."
 
 
 async def _lire_corps(receive: Receive, maximum: int) -> bytes | None:

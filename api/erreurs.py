@@ -9,6 +9,7 @@ from typing import Any
 import strawberry
 from graphql import (
     ArgumentNode,
+    FieldNode,
     GraphQLError,
     ObjectFieldNode,
     VariableDefinitionNode,
@@ -18,18 +19,27 @@ from graphql import (
 )
 from graphql.language import Visitor
 
+from api.messages import BAD_USER_INPUT as BAD_USER_INPUT
+from api.messages import GRAPHQL_VALIDATION_FAILED as GRAPHQL_VALIDATION_FAILED
+from api.messages import traduire
 from api.scalaires import ValeurInvalide
 from application.magasin.adaptateur import ERREURS_DE_CONNEXION
 from domain.erreurs import ErreurMetier
 
 UNAUTHENTICATED = "UNAUTHENTICATED"
 FORBIDDEN = "FORBIDDEN"
-BAD_USER_INPUT = "BAD_USER_INPUT"
-GRAPHQL_VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
 INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
 SERVICE_INDISPONIBLE = "SERVICE_INDISPONIBLE"
 """The database cannot answer now (down, restarting, full): retry later, same request."""
-CODES_PUBLICS = {UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT, GRAPHQL_VALIDATION_FAILED}
+INCONNU_A_CET_INSTANT = "INCONNU_A_CET_INSTANT"
+"""Within etatAu, a field whose value at that instant what was recorded cannot tell (R21)."""
+CODES_PUBLICS = {
+    UNAUTHENTICATED,
+    FORBIDDEN,
+    BAD_USER_INPUT,
+    GRAPHQL_VALIDATION_FAILED,
+    INCONNU_A_CET_INSTANT,
+}
 
 journal = logging.getLogger("cotraitance.api")
 
@@ -79,30 +89,45 @@ def _valeur_invalide(erreur_gql: GraphQLError) -> ValeurInvalide | None:
 
 
 def _champ_de(erreur_gql: GraphQLError) -> str | None:
-    """The input field a scalar's value was given for: from the variable's path, or from the
-    document (the argument or input field holding the literal, or using the variable)."""
+    """The input field a value was given for: from the variable's path, or from the document
+    (the argument or input field holding the literal, or using the variable the error is
+    about, or whose declared type it is)."""
     chemin = re.search(r"invalid value at \.([\w.\[\]]+):", erreur_gql.message)
     if chemin:
         return re.sub(r"\[\d+\]", "", chemin.group(1)).split(".")[-1]
     noeud = erreur_gql.nodes[0] if erreur_gql.nodes else None
     if noeud is None or noeud.loc is None or erreur_gql.source is None:
         return None
-    variable = noeud.variable.name.value if isinstance(noeud, VariableDefinitionNode) else None
+    try:
+        document = parse(erreur_gql.source)
+    except GraphQLError:
+        return None
+    debut, fin = noeud.loc.start, noeud.loc.end
+    variables = (
+        [noeud.variable.name.value]
+        if isinstance(noeud, VariableDefinitionNode)
+        else [noeud.name.value]
+        if isinstance(noeud, VariableNode)
+        else []
+    )
     trouve: list[str] = []
 
     class Recherche(Visitor):
         def enter(self, n: Any, *_: Any) -> None:
+            englobe = n.loc is not None and n.loc.start <= debut and fin <= n.loc.end
+            if isinstance(n, VariableDefinitionNode) and not variables and englobe:
+                variables.append(n.variable.name.value)
             if not isinstance(n, ArgumentNode | ObjectFieldNode):
                 return
             valeur = n.value
-            if variable is not None and isinstance(valeur, VariableNode):
-                if valeur.name.value == variable:
+            if isinstance(valeur, VariableNode):
+                if valeur.name.value in variables:
                     trouve.append(n.name.value)
-            elif valeur.loc is not None and valeur.loc.start == noeud.loc.start:  # type: ignore[union-attr]
+            elif valeur.loc is not None and valeur.loc.start == debut:
                 trouve.append(n.name.value)
 
-    visit(parse(erreur_gql.source), Recherche())
-    return trouve[0] if trouve else variable
+    visit(document, Recherche())
+    return trouve[0] if trouve else (variables[0] if variables else None)
 
 
 def base_indisponible(exc: BaseException | None) -> bool:
@@ -139,19 +164,26 @@ def formater(erreur_gql: GraphQLError, request_id: str) -> dict[str, Any]:
         extensions = {"code": BAD_USER_INPUT, **({"champ": champ} if champ else {})}
         return {"message": message, "extensions": extensions}
     code = code_de(erreur_gql)
+    if code in (INTERNAL_SERVER_ERROR, SERVICE_INDISPONIBLE) and erreur_gql.original_error is None:
+        return dict(erreur_gql.formatted)  # said already (reformuler), logged once
     if code in CODES_PUBLICS:
-        sortie = erreur_gql.formatted
-        sortie.setdefault("extensions", {})["code"] = code
-        return dict(sortie)
+        publique: dict[str, Any] = dict(erreur_gql.formatted)
+        extensions = {**(publique.get("extensions") or {}), "code": code}
+        refuse = erreur_gql.nodes[0] if erreur_gql.nodes else None
+        if code == FORBIDDEN and isinstance(refuse, FieldNode) and "champ" not in extensions:
+            extensions["champ"] = refuse.name.value  # the field refused, not its alias
+        return {**publique, "extensions": extensions}
     if erreur_gql.path is None:
         # Not a resolver's: the document is at fault (parsing, validation), or the variables
-        # (a value that cannot be coerced to its declared type).
-        sortie = erreur_gql.formatted
-        code_doc = (
-            GRAPHQL_VALIDATION_FAILED if erreur_gql.original_error is None else BAD_USER_INPUT
-        )
-        sortie["extensions"] = {"code": code_doc}
-        return dict(sortie)
+        # (a value that cannot be coerced to its declared type): said in French (messages.py).
+        traduction = traduire(erreur_gql, _champ_de(erreur_gql))
+        extensions = {"code": traduction.code}
+        if traduction.champ:
+            extensions["champ"] = traduction.champ
+        sortie: dict[str, Any] = {"message": traduction.message, "extensions": extensions}
+        if erreur_gql.locations:
+            sortie["locations"] = [p.formatted for p in erreur_gql.locations]
+        return sortie
     journal.error(
         "resolver error request_id=%s path=%s type=%s",
         request_id,
@@ -164,3 +196,13 @@ def formater(erreur_gql: GraphQLError, request_id: str) -> dict[str, Any]:
         "path": erreur_gql.path,
         "extensions": {"code": INTERNAL_SERVER_ERROR, "requestId": request_id},
     }
+
+
+def reformuler(erreur_gql: GraphQLError, request_id: str) -> None:
+    """Writes what the client sees back onto the error, so that every transport (HTTP, and
+    graphql-transport-ws, which sends ``error.formatted``) says the same; ``formater`` then
+    gives it back unchanged."""
+    sortie = formater(erreur_gql, request_id)
+    erreur_gql.message = sortie["message"]
+    erreur_gql.extensions = sortie.get("extensions")
+    erreur_gql.original_error = None

@@ -9,6 +9,7 @@ from uuid import UUID
 
 from api.erreurs import entree_invalide
 from api.saisies import probleme
+from integrations.json_externe import JsonIllisible, lire_json
 
 
 def encoder_id(type_: str, cle: str | UUID) -> str:
@@ -51,13 +52,14 @@ def encoder_curseur(*cle: str | int) -> str:
 def decoder_curseur(
     valeur: str | None, taille: int, types: tuple[type, ...] = (str,)
 ) -> list[str | int] | None:
-    """The key inside a cursor; a cursor that is not one of ours is BAD_USER_INPUT."""
+    """The key inside a cursor; a cursor that is not one of ours is BAD_USER_INPUT (its JSON
+    comes from outside: read within bounds, ``integrations/json_externe``)."""
     if valeur is None:
         return None
     try:
         brut = base64.urlsafe_b64decode(valeur + "=" * (-len(valeur) % 4))
-        cle = json.loads(brut)
-    except (binascii.Error, UnicodeDecodeError, ValueError):
+        cle = lire_json(brut, profondeur_max=1)
+    except (binascii.Error, JsonIllisible, ValueError):
         raise entree_invalide("Curseur invalide.", "after") from None
     if not isinstance(cle, list) or len(cle) != taille or not all(type(x) in types for x in cle):
         raise entree_invalide("Curseur invalide.", "after")

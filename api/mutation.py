@@ -39,7 +39,7 @@ from api.entrees import (
     SupprimerDossierInput,
     TransfererDonneesInput,
 )
-from api.erreurs import Erreur
+from api.erreurs import Erreur, interdit
 from api.ids import decoder_id, decoder_uuid
 from api.renvoi import DESCRIPTION as RENVOI_EN_MASSE
 from api.renvoi import renvoyer_flux_en_masse as renvoyer_en_masse
@@ -79,6 +79,8 @@ async def _executer(info: Ctx, commande: Commande, cle: str | None) -> Resultat 
     ctx = info.context
     try:
         resultat = await en_thread(commande, ctx.commande(cle))
+    except NonAutorise as exc:  # a role refusal is FORBIDDEN, on reads as on mutations
+        raise interdit(exc.message) from None
     except ErreurMetier as exc:
         return Erreur.toutes(exc)
     ctx.agregats.clear_all()  # a command may change more than the ids it returns (R8)
@@ -378,8 +380,7 @@ class Mutation:
     async def renvoyer_flux(self, info: Ctx, input: RenvoyerFluxInput) -> FluxPayload:
         ctx = info.context
         if not autorise(ctx.acteur, Capacite.GERER):
-            message = f"Le rôle {ctx.acteur.role.value} ne permet pas cette action."
-            return FluxPayload(erreurs=[Erreur(code=NonAutorise.code, message=message)])
+            raise interdit(f"Le rôle {ctx.acteur.role.value} ne permet pas cette action.")
         cle, ml = decoder_id(input.flux_id, "FluxDude"), ctx.acteur.code_ml
         if cle is None:
             return FluxPayload(erreurs=[Erreur(code=NonTrouve.code, message="Flux introuvable.",

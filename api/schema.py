@@ -19,6 +19,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
 from api.contexte import ContexteRequete
+from api.erreurs import reformuler
 from api.limites import ValidationBornee
 from api.mutation import Mutation
 from api.requetes import Query
@@ -53,7 +54,12 @@ class SchemaCotraitance(strawberry.Schema):
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
-        """Errors are formatted and logged by the HTTP view, without the query or variables."""
+        """Each error is said as the client sees it (``erreurs.formater``: French, a stable code,
+        logged without the query or variables), whatever the transport."""
+        contexte = execution_context.context if execution_context else None
+        request_id = contexte.request_id if isinstance(contexte, ContexteRequete) else "-"
+        for erreur in errors:
+            reformuler(erreur, request_id)
 
 
 def construire_schema(introspection: bool, suggestions: bool) -> strawberry.Schema:

@@ -120,11 +120,12 @@ def test_en_prod_un_champ_inconnu_ne_suggere_rien(
     assert corps["errors"]
     assert {e["extensions"]["code"] for e in corps["errors"]} == {"GRAPHQL_VALIDATION_FAILED"}
     assert "Did you mean" not in reponse.text
+    assert "Vouliez-vous dire" not in reponse.text
 
 
 def test_en_dev_un_champ_inconnu_suggere_le_bon(http: TestClient) -> None:  # noqa: F811
     """§6: the control case: dev keeps its conveniences."""
-    assert "Did you mean" in poster(http, "{ moi { su } }").text
+    assert "Vouliez-vous dire sub ?" in poster(http, "{ moi { su } }").text
 
 
 def test_graphiql_est_servi_en_dev(http: TestClient) -> None:  # noqa: F811

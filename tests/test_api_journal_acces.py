@@ -256,13 +256,13 @@ def test_auditeur_et_integrateur_ne_changent_rien(
     role: Role,
     cas: tuple[str, dict[str, Any]],
 ) -> None:
-    """R23: NON_AUTORISE in `erreurs`, nothing recorded."""
+    """R23: FORBIDDEN naming the mutation (as a refused read is), nothing recorded."""
     mutation, modele = cas
     with rien_n_est_enregistre(app):
-        sortie = api.donnees(
+        sortie = api.executer(
             document_mutation(mutation), {"i": remplacer(modele, monde.objets)}, role=role
         )
-    assert [e["code"] for e in sortie["r"]["erreurs"]] == ["NON_AUTORISE"]
+    assert [e["extensions"] for e in sortie["errors"]] == [{"code": "FORBIDDEN", "champ": mutation}]
 
 
 def test_chaque_mutation_du_schema_est_verifiee_par_role() -> None:

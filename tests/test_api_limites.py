@@ -467,3 +467,67 @@ def test_une_cle_d_idempotence_demesuree_est_refusee(
     assert _codes(_propre(reponse)) == ["BAD_USER_INPUT"]
     assert reponse.json()["errors"][0]["extensions"]["champ"] == "cleIdempotence"
     assert app.recorder.max_notification_id() == avant
+
+
+# ------------------------------------------------------------------ JSON from outside (item 5)
+
+
+@pytest.mark.parametrize(
+    ("corps", "raison"),
+    [
+        pytest.param(
+            '{"query": "query($n: String) { moi { sub } }", "variables": {"n": '
+            + "[" * 900
+            + "]" * 900
+            + "}}",
+            "trop imbriqué",
+            id="variables-imbriquees",
+        ),
+        pytest.param(
+            '{"query": "{ moi { sub } }", "extensions": {"x": ' + "[" * 40 + "]" * 40 + "}}",
+            "trop imbriqué",
+            id="extensions-imbriquees",
+        ),
+        pytest.param(
+            '{"query": "{ moi { sub } }", "variables": {"n": ' + "9" * 5000 + "}}",
+            "nombre entier trop long",
+            id="entier-demesure",
+        ),
+    ],
+)
+def test_un_corps_json_trop_imbrique_ou_a_l_entier_demesure_donne_400_en_francais(
+    http: TestClient,  # noqa: F811
+    corps: str,
+    raison: str,
+) -> None:
+    """R24, item 5: the body is JSON from outside, read with the same bounds as any other
+    (``integrations/json_externe``): a 400 with a code and a French reason, never a 500."""
+    reponse = http.post(
+        "/graphql", content=corps.encode(), headers={**ENTETES, "Content-Type": "application/json"}
+    )
+    assert reponse.status_code == 400, reponse.text
+    erreur = _propre(reponse)["errors"][0]
+    assert erreur["extensions"]["code"] == "BAD_USER_INPUT"
+    assert raison in erreur["message"]
+    assert "Error" not in erreur["message"]
+
+
+@pytest.mark.parametrize(
+    "contenu",
+    [
+        pytest.param(b"[" * 100_000 + b"]" * 100_000, id="imbrique"),
+        pytest.param(b"[" + b"9" * 5000 + b"]", id="entier-demesure"),
+        pytest.param(b'["\\ud800", "x"]', id="surrogate"),
+    ],
+)
+def test_un_curseur_au_json_hostile_est_une_entree_invalide(contenu: bytes) -> None:
+    """Item 5: a cursor is JSON from outside; whatever its text, BAD_USER_INPUT on ``after``,
+    never a RecursionError or a ValueError escaping as an internal error."""
+    from graphql import GraphQLError
+
+    from api.ids import decoder_curseur
+
+    curseur = base64.urlsafe_b64encode(contenu).decode().rstrip("=")
+    with pytest.raises(GraphQLError) as refus:
+        decoder_curseur(curseur, 2)
+    assert refus.value.extensions == {"code": "BAD_USER_INPUT", "champ": "after"}

@@ -8,7 +8,7 @@ import pytest
 
 from domain.valeurs import Role
 from tests.api_outils import api  # noqa: F401
-from tests.outils_graphql import erreur, gid, muter, position, reussit
+from tests.outils_graphql import code_graphql, erreur, gid, muter, position, reussit
 from tests.scenario import (
     GESTIONNAIRE,
     affectation_acceptee,
@@ -82,10 +82,12 @@ def test_un_id_d_affectation_malforme_est_non_trouve_sur_son_champ(app, api, fau
 
 
 def test_un_conseiller_ne_decide_pas_des_affectations(app, api):  # noqa: F811
-    """R23: deciding is the manager's."""
+    """R23: deciding is the manager's: FORBIDDEN, as every role refusal."""
     entree = {"affectationId": gid("Affectation", recevoir(app)), "accepter": True}
-    payload = muter(api, "deciderAffectation", entree, role=Role.CONSEILLER)
-    assert erreur(payload)[0] == "NON_AUTORISE"
+    document = """mutation($i: DeciderAffectationInput!) { deciderAffectation(input: $i) {
+      erreurs { code } } }"""
+    sortie = api.executer(document, {"i": entree}, role=Role.CONSEILLER)
+    assert code_graphql(sortie) == "FORBIDDEN"
 
 
 def test_creer_le_dossier_d_un_de_non_connu_ouvre_un_ppae_importe(app, api):  # noqa: F811

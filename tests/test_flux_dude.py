@@ -4,8 +4,9 @@ SQLite and PostgreSQL; their verification through GraphQL."""
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -363,3 +364,31 @@ def test_une_sortie_datee_avant_un_evenement_transmis_le_montre_annule_sur_l_eve
         "2026-10-05": (True, False),
         "2026-10-09": (False, True),
     }
+
+
+def test_dans_etat_au_un_evenement_retire_par_une_sortie_l_est_a_partir_de_cette_sortie(
+    app: Cotraitance,
+    acteurs: Acteurs,
+    api: Api,  # noqa: F811
+) -> None:
+    """R14, R21: before the backdated exit was recorded, the proposal stood at the DUDE; as of
+    after it, its flow is retracted (the same answer as today's, at that instant)."""
+    dossier_id, ppae_id = en_cours_retroactif(app, acteurs)
+    avant = datetime.now(UTC)
+    time.sleep(0.002)
+    app.sortir_ppae(acteurs.conseiller, ppae_id, date(2026, 10, 7), MotifSortie.ABANDON)
+    apres = datetime.now(UTC)
+    document = """query($id: ID!, $t: DateTime!) { dossier(id: $id) { etatAu(instant: $t) {
+        evenements { edges { node { date transmisDude annulationDude } } } } } }"""
+
+    def etats(instant: datetime) -> dict[str, tuple[bool, bool]]:
+        variables = {"id": gid("Dossier", dossier_id), "t": instant.isoformat()}
+        sortie = api.donnees(document, variables, role=Role.AUDITEUR)["dossier"]["etatAu"]
+        return {
+            e["node"]["date"]: (e["node"]["transmisDude"], e["node"]["annulationDude"])
+            for e in sortie["evenements"]["edges"]
+        }
+
+    assert etats(avant)["2026-10-09"] == (True, False)
+    assert etats(apres)["2026-10-09"] == (False, True)
+    assert etats(apres)["2026-10-05"] == (True, False)

@@ -174,8 +174,8 @@ def test_actualiser_est_reserve_aux_gestionnaires(
     accepter(app, recevoir(app))
     document = "mutation { actualiserRapprochements { reexaminees erreurs { code } } }"
     with rien_n_est_enregistre(app):
-        sortie = api.donnees(document, role=role)["actualiserRapprochements"]
-    assert [e["code"] for e in sortie["erreurs"]] == ["NON_AUTORISE"]
+        sortie = api.executer(document, role=role)
+    assert [e["extensions"]["code"] for e in sortie["errors"]] == ["FORBIDDEN"]
 
 
 CREER = """mutation($i: CreerDossierInput!) { creerDossier(input: $i) {

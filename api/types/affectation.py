@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated
 from uuid import UUID
 
@@ -10,8 +10,10 @@ import strawberry
 
 from api.enums import DecisionRapprochement  # noqa: F401 (registers the enum's name)
 from api.ids import encoder_id
+from api.types.chargement import charger_au
 from api.types.commun import Ctx, Identite, Node, Periode
 from api.types.lecture import personnel
+from api.types.passe import mission_locale_au
 from domain.affectation import Affectation as AffectationAgregat
 from domain.affectation import CandidatPropose, DonneesAffectation, suggestions_refus
 from domain.dossier import Dossier as DossierAgregat
@@ -51,6 +53,8 @@ class Candidat:
     reaffectation: bool = strawberry.field(
         description="Beyond the contract: its youth had a PPAE en cours or terminé (R3)."
     )
+    instant: strawberry.Private[datetime | None] = None
+    """Set within etatAu: its dossier as of that instant (R21)."""
 
     def sujets_lus(self) -> tuple[UUID | None, UUID | None]:
         """What the explanation tells of the dossier (its birth date, phone… agree with the
@@ -69,8 +73,9 @@ class Candidat:
         return self.raisons
 
     @classmethod
-    def propose(cls, c: CandidatPropose) -> Candidat:
+    def propose(cls, c: CandidatPropose, instant: datetime | None = None) -> Candidat:
         return cls(
+            instant=instant,
             dossier_id=c.dossier_id,
             score=c.score,
             decision=_decision(c.decision),
@@ -100,10 +105,10 @@ class Candidat:
     async def dossier(self, info: Ctx) -> DossierParesseux:
         from api.types.dossier import Dossier
 
-        d = await info.context.charger(DossierAgregat, self.dossier_id)
+        d = await charger_au(info, DossierAgregat, self.dossier_id, self.instant)
         if d is None:  # filtered out by ``candidats_visibles``
             raise RuntimeError("candidate dossier vanished")
-        return Dossier.de(d)
+        return Dossier.de(d, self.instant)
 
 
 def _decision(stockee: str) -> Decision:
@@ -114,14 +119,22 @@ def _decision(stockee: str) -> Decision:
         return Decision.A_EXAMINER
 
 
-async def candidats_visibles(info: Ctx, candidats: list[Candidat]) -> list[Candidat]:
-    """Candidates whose dossier the actor sees and that were not deleted since (R20, R23)."""
+async def candidats_visibles(
+    info: Ctx, candidats: list[Candidat], instant: datetime | None = None
+) -> list[Candidat]:
+    """Candidates whose dossier the actor sees and that were not deleted since (R20, R23);
+    within etatAu, not deleted by then (R21)."""
     if not candidats:
         return []
     ids = [c.dossier_id for c in candidats]
+    if instant is None:
+        dossiers = await info.context.charger_plusieurs(DossierAgregat, ids)
+    else:
+        lus = [await charger_au(info, DossierAgregat, i, instant) for i in ids]
+        dossiers = [d for d in lus if d is not None]
     visibles = {
         d.id
-        for d in await info.context.charger_plusieurs(DossierAgregat, ids)
+        for d in dossiers
         if not d.supprime and d.transfere_vers is None  # a duplicate whose data moved
     }
     return [c for c in candidats if c.dossier_id in visibles]
@@ -172,9 +185,11 @@ class Affectation(Node):
         description="R1: contents received later under the same id with other data, kept "
         "for review; decide and match knowing the DUDE sent something else since."
     )
+    instant: strawberry.Private[datetime | None] = None
+    """Set within etatAu: the affectation as recorded at that instant (R21)."""
 
     @classmethod
-    def de(cls, a: AffectationAgregat) -> Affectation:
+    def de(cls, a: AffectationAgregat, instant: datetime | None = None) -> Affectation:
         return cls(
             id=strawberry.ID(encoder_id("Affectation", a.id)),
             agregat=a,
@@ -189,6 +204,7 @@ class Affectation(Node):
             liste=a.liste_courante,
             liste_prevue=a.liste,
             conflits=len(a.conflits),
+            instant=instant,
         )
 
     def sujets_lus(self) -> tuple[UUID | None, UUID | None]:
@@ -205,14 +221,16 @@ class Affectation(Node):
 
     @strawberry.field(description="R2: computed suggestions, not decisions.")
     async def suggestions_refus(self, info: Ctx) -> list[MotifRefus]:
-        ml = await info.context.mission_locale()
+        ctx = info.context
+        ml = await (mission_locale_au(ctx, self.instant) if self.instant else ctx.mission_locale())
         communes = ml.communes if ml else []
         regles = info.context.service.app.regles
         return suggestions_refus(self.agregat.donnees(), communes, regles)
 
     @strawberry.field(description="R3: best candidates first, with explanations.")
     async def candidats(self, info: Ctx) -> list[Candidat]:
-        return await candidats_visibles(info, [Candidat.propose(c) for c in self.agregat.candidats])
+        candidats = [Candidat.propose(c, self.instant) for c in self.agregat.candidats]
+        return await candidats_visibles(info, candidats, self.instant)
 
     @strawberry.field(description="Beyond the contract (R1): contents awaiting review.")
     def contenus_en_conflit(self) -> list[ContenuEnConflit]:
@@ -233,12 +251,12 @@ class Affectation(Node):
     async def dossier(self, info: Ctx) -> DossierParesseux | None:
         from api.types.dossier import Dossier
 
-        d = await info.context.charger(DossierAgregat, self.agregat.dossier_id)
-        return Dossier.de(d) if d else None
+        d = await charger_au(info, DossierAgregat, self.agregat.dossier_id, self.instant)
+        return Dossier.de(d, self.instant) if d else None
 
     @strawberry.field
     async def ppae(self, info: Ctx) -> PPAEParesseux | None:
         from api.types.ppae import PPAE
 
-        p = await info.context.charger(PPAEAgregat, self.agregat.ppae_id)
-        return PPAE.de(p) if p else None
+        p = await charger_au(info, PPAEAgregat, self.agregat.ppae_id, self.instant)
+        return PPAE.de(p, self.instant) if p else None

@@ -16,6 +16,7 @@ from api.ids import decoder_curseur, encoder_curseur, encoder_id, verifier_first
 from api.types.chargement import charger_au
 from api.types.commun import Connection, Conseiller, Ctx, Dispositif, Identite, Node
 from api.types.lecture import personnel
+from api.types.passe import Passe, flux_du_dossier_au, mission_locale_au
 from application import audit
 from application.magasin.transcodage import en_json
 from domain.dossier import Dossier as DossierAgregat
@@ -43,9 +44,11 @@ class Evenement(Node):
     remplace: strawberry.ID | None = strawberry.field(description="The event this one corrects.")
     dossier_id: strawberry.Private[UUID]
     evenement: strawberry.Private[EvenementDossier]
+    passe: strawberry.Private[Passe | None] = None
+    """Set within etatAu: its dossier as of that instant (R21)."""
 
     @classmethod
-    def de(cls, dossier_id: UUID, e: EvenementDossier) -> Evenement:
+    def de(cls, dossier_id: UUID, e: EvenementDossier, passe: Passe | None = None) -> Evenement:
         remplace = encoder_id("Evenement", f"{dossier_id}:{e.remplace}") if e.remplace else None
         return cls(
             id=strawberry.ID(encoder_id("Evenement", f"{dossier_id}:{e.id}")),
@@ -57,6 +60,7 @@ class Evenement(Node):
             remplace=strawberry.ID(remplace) if remplace else None,
             dossier_id=dossier_id,
             evenement=e,
+            passe=passe,
         )
 
     def sujets_lus(self) -> tuple[UUID | None, UUID | None]:
@@ -75,8 +79,7 @@ class Evenement(Node):
         "ANNULATION flow retracted it (R14)."
     )
     async def transmis_dude(self, info: Ctx) -> bool:
-        transmis = await info.context.evenements_transmis.load(self.dossier_id)
-        return self.evenement.id in transmis.en_vigueur
+        return self.evenement.id in (await self._transmissions(info)).en_vigueur
 
     @strawberry.field(
         description="Beyond the contract (R14): an ANNULATION flow retracted what the DUDE "
@@ -84,8 +87,12 @@ class Evenement(Node):
         "dated before it)."
     )
     async def annulation_dude(self, info: Ctx) -> bool:
-        transmis = await info.context.evenements_transmis.load(self.dossier_id)
-        return self.evenement.id in transmis.annulees
+        return self.evenement.id in (await self._transmissions(info)).annulees
+
+    async def _transmissions(self, info: Ctx) -> registre.Transmissions:
+        if self.passe is not None:  # within etatAu: as history stood then (R21)
+            return await self.passe.transmis(info.context)
+        return await info.context.evenements_transmis.load(self.dossier_id)
 
 
 @strawberry.type
@@ -151,7 +158,8 @@ class Dossier(Node):
     @strawberry.field(description="The counselor of the open PPAE, or of the latest one.")
     async def conseiller(self, info: Ctx) -> Conseiller | None:
         ppae = await self._ppae_courant(info)
-        ml = await info.context.mission_locale()
+        ctx = info.context
+        ml = await (mission_locale_au(ctx, self.instant) if self.instant else ctx.mission_locale())
         if ppae is None or ppae.conseiller_id is None or ml is None:
             return None
         c = ml.conseiller(ppae.conseiller_id)
@@ -181,6 +189,9 @@ class Dossier(Node):
         from api.types.flux import FluxDude
 
         service, dossier_id = info.context.service, str(self.agregat.id)
+        if self.instant is not None:  # R21: the flows history called for then, as they stood
+            lignes = await flux_du_dossier_au(info.context, self.agregat.id, self.instant)
+            return [FluxDude.de(ligne, self.instant) for ligne in lignes]
 
         def lire() -> list[dict[str, Any]]:
             with service.lecture() as cur:
@@ -209,7 +220,8 @@ class Dossier(Node):
         retenus = [e for e in self.agregat.evenements.values() if not types or e.type in types]
         tries = sorted(retenus, key=_cle_evenement, reverse=True)
         suite = [e for e in tries if curseur is None or _cle_evenement(e) < tuple(curseur)]
-        noeuds = [Evenement.de(self.agregat.id, e) for e in suite]
+        passe = Passe(self.agregat.id, self.instant) if self.instant else None
+        noeuds = [Evenement.de(self.agregat.id, e, passe) for e in suite]
         return Connection.tranche(
             noeuds, lambda n: encoder_curseur(*_cle_evenement(n.evenement)), limite, len(tries)
         )
@@ -223,6 +235,8 @@ class Dossier(Node):
         limite = verifier_first(first, defaut=50)
         curseur = decoder_curseur(after, 1, types=(int,))
         faits = await en_thread(audit.historique, ctx.service.app, ctx.commande(), self.agregat.id)
+        if self.instant is not None:  # R21: what was recorded by then, nothing after
+            faits = [f for f in faits if f.enregistre_le <= self.instant]
         suite = [f for f in faits if curseur is None or f.position > int(curseur[0])]
         noeuds = [FaitHistorique.de(f) for f in suite]
         return Connection.tranche(noeuds, lambda n: encoder_curseur(n.position), limite, len(faits))
@@ -236,6 +250,11 @@ class Dossier(Node):
         if instant.tzinfo is None:
             raise entree_invalide(
                 "L'instant doit porter un décalage horaire (ISO 8601).", "instant"
+            )
+        if self.instant is not None and instant > self.instant:
+            raise entree_invalide(
+                "instant : au plus celui de l'état consulté (l'état d'alors ignore la suite).",
+                "instant",
             )
         try:
             passe = await en_thread(

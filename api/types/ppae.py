@@ -91,7 +91,7 @@ class PPAE(Node):
         from api.types.affectation import Affectation
 
         a = await charger_au(info, AffectationAgregat, self.agregat.affectation_id, self.instant)
-        return Affectation.de(a) if a else None
+        return Affectation.de(a, self.instant) if a else None
 
     @strawberry.field(description="R8: what the PPAE still needs to become EN_COURS.")
     async def conditions_entree(self, info: Ctx) -> ConditionsEntree:

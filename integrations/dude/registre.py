@@ -6,6 +6,7 @@ SQLite)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -84,9 +85,15 @@ def transmissions(cur: Curseur, dossier_id: str) -> Transmissions:
         "(%s, %s) AND evenement_id IS NOT NULL",
         [dossier_id, TypeFlux.EVENEMENT.value, TypeFlux.ANNULATION.value],
     )
+    return transmissions_de((str(t), str(p), str(e)) for t, p, e in lignes)
+
+
+def transmissions_de(flux: Iterable[tuple[str, str, str]]) -> Transmissions:
+    """From (type, PPAE id, event id) of a dossier's flows: recorded, or derived from history
+    as of an instant (R21)."""
     par_type: dict[str, set[tuple[str, str]]] = {t.value: set() for t in TypeFlux}
-    for type_flux, ppae_id, evenement_id in lignes:
-        par_type[str(type_flux)].add((str(ppae_id), str(evenement_id)))
+    for type_flux, ppae_id, evenement_id in flux:
+        par_type[type_flux].add((ppae_id, evenement_id))
     retirees = par_type[TypeFlux.ANNULATION.value]
     return Transmissions(
         en_vigueur=frozenset(e for p, e in par_type[TypeFlux.EVENEMENT.value] - retirees),
