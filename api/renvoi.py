@@ -10,10 +10,10 @@ from datetime import date
 import strawberry
 
 from api.contexte import en_thread
-from api.erreurs import Erreur
+from api.erreurs import Erreur, interdit
 from api.types import Ctx
 from domain.acces import Capacite, autorise
-from domain.erreurs import NonAutorise, SaisieInvalide, TransitionInterdite
+from domain.erreurs import SaisieInvalide, TransitionInterdite
 from domain.flux import StatutFlux, TypeFlux
 from integrations.dude import registre
 
@@ -55,9 +55,8 @@ async def renvoyer_flux_en_masse(
 ) -> RenvoiEnMassePayload:
     ctx = info.context
     acteur = ctx.acteur
-    if not autorise(acteur, Capacite.GERER):
-        message = f"Le rôle {acteur.role.value} ne permet pas cette action."
-        return _refus(NonAutorise.code, message)
+    if not autorise(acteur, Capacite.GERER):  # FORBIDDEN, as every role refusal (docs/api.md)
+        raise interdit(f"Le rôle {acteur.role.value} ne permet pas cette action.")
     if input.etat not in registre.RENVOYABLES:
         message = f"Un flux {input.etat.value} ne se renvoie pas : il est déjà livré."
         return _refus(TransitionInterdite.code, message, "etat")

@@ -92,6 +92,7 @@ SELECTIONS = {
     "DossierPayload": "dossier { id identite { nom } }",
     "CreerDossierPayload": "dossier { id identite { nom } }",
     "FluxPayload": "flux { id statut }",
+    "RenvoiEnMassePayload": "renvoyes",
 }
 CREER_DOSSIER = ("creerDossier", {"nom": "Neuf", "prenoms": "Jean", "dateNaissance": "2005-01-02"})
 EVENEMENT = {"dossierId": "@dossier", "evenementId": "@evenement"}

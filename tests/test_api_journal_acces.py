@@ -244,7 +244,9 @@ def test_chaque_requete_du_schema_est_verifiee_pour_l_integrateur() -> None:
 
 # ------------------------------------------------------------------ changing, by role
 
-MUTATIONS = [CREER_DOSSIER, *(c for c in CAS_MUTATIONS if not etrangers(c[1]))]
+RENVOI_EN_MASSE = ("renvoyerFluxEnMasse", {"etat": "REJETE"})
+"""Over the actor's whole ML: its tenancy is in tests/test_renvoi_en_masse.py."""
+MUTATIONS = [CREER_DOSSIER, RENVOI_EN_MASSE, *(c for c in CAS_MUTATIONS if not etrangers(c[1]))]
 
 
 @pytest.mark.parametrize("cas", MUTATIONS, ids=id_cas)

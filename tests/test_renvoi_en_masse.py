@@ -98,9 +98,14 @@ def test_un_conseiller_ne_renvoie_pas_en_masse(
 ) -> None:
     affectation_acceptee(app, acteurs.gestionnaire)
     rejeter_tout(api)
-    r = masse(api, role=Role.CONSEILLER, etat="REJETE")
-    assert [e["code"] for e in r["erreurs"]] == ["NON_AUTORISE"]
-    assert r["renvoyes"] == 0
+    sortie = api.executer(
+        "mutation($i: RenvoyerFluxEnMasseInput!) { renvoyerFluxEnMasse(input: $i) { renvoyes } }",
+        {"i": {"etat": "REJETE"}},
+        role=Role.CONSEILLER,
+    )
+    assert [e["extensions"] for e in sortie["errors"]] == [
+        {"code": "FORBIDDEN", "champ": "renvoyerFluxEnMasse"}
+    ]
     assert {s for s, _, _ in etats(api).values()} == {"REJETE"}
 
 
