@@ -235,3 +235,31 @@ def test_le_bail_d_une_reconstruction_dont_le_processus_est_mort_est_repris_auss
         )
     with pytest.raises(ReconstructionEnCours):
         autre_processus.reconstruire("tableau_ppae")
+
+
+def test_deux_rattrapages_simultanes_d_une_base_neuve_ne_comptent_rien_deux_fois(
+    app: Cotraitance, acteurs: Acteurs, base: Base
+) -> None:
+    """Two processes catching up a processor that never ran (two imports starting together):
+    its position row exists from the start, so its lock keeps them from folding the same
+    batch twice (the name frequencies of the matching index would count each dossier twice)."""
+    peupler(app, acteurs, nombre=30)
+    runners = [Runner(app, StockageVues(base), processeurs()) for _ in range(2)]
+    depart = threading.Barrier(2)
+
+    def rattraper(runner: Runner) -> None:
+        depart.wait()
+        runner.rattraper(lot=5, noms=["index_rapprochement"])
+
+    fils = [threading.Thread(target=rattraper, args=(r,)) for r in runners]
+    try:
+        for fil in fils:
+            fil.start()
+        for fil in fils:
+            fil.join(60)
+        vivant = _contenu(runners[0])["rap_frequences"]
+        runners[0].reconstruire("index_rapprochement")
+        assert _contenu(runners[0])["rap_frequences"] == vivant
+    finally:
+        for runner in runners:
+            runner.stockage.close()

@@ -102,6 +102,13 @@ class Runner:
             )
             for processeur in self.processeurs.values():
                 processeur.creer(cur)
+                # A row from the start: its lock is what keeps two runners of a processor that
+                # never ran from folding the same batch (there is no row to lock otherwise).
+                cur.execute(
+                    f"INSERT INTO {TABLE_POSITIONS} (nom, position, version) VALUES (%s, 0, %s) "
+                    "ON CONFLICT (nom) DO NOTHING",
+                    [processeur.nom, processeur.version],
+                )
         for etat in self.etats():
             if etat.a_reconstruire:
                 self.reinitialiser(etat.nom)
