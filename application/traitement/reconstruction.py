@@ -16,6 +16,7 @@ import socket
 import time
 import uuid
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -120,24 +121,30 @@ class Reconstruction:
 
     def _rattraper(self, plafond: int, cur: Curseur | None = None) -> None:
         """Folds the processor's events up to ``plafond`` into the new tables: each batch in a
-        transaction of its own, or all in ``cur`` (the swap's)."""
-        while self.position < plafond:
-            lu = self.runner.lire(self.position, self.lot, plafond, self.processeur.sujets)
-            if lu:
-                evenements = [e for _, _, e in lu]
-                if cur is not None:
-                    self.processeur.traiter(cur.vers(self.neuves), evenements)
-                else:
-                    with self.stockage.transaction() as courant:
-                        self.processeur.traiter(courant.vers(self.neuves), evenements)
-                        self._renouveler(courant)
-                self.pris += len(lu)
-            if len(lu) < self.lot:
-                self.position = plafond
-            else:
-                self.position = lu[-1][0]
-            if self.progression is not None:
-                self.progression(self.position, plafond)
+        transaction of its own, or all in ``cur`` (the swap's). The next batch is read and
+        decoded in a helper thread while one is folded, as the runner's catch-up does."""
+        sujets = self.processeur.sujets
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="reconstruction") as lecteur:
+            suivant = lecteur.submit(self.runner.lire, self.position, self.lot, plafond, sujets)
+            while self.position < plafond:
+                lu = suivant.result()
+                complet = len(lu) == self.lot
+                if complet:
+                    suivant = lecteur.submit(self.runner.lire, lu[-1][0], self.lot, plafond, sujets)
+                if lu:
+                    self._plier([e for _, _, e in lu], cur)
+                    self.pris += len(lu)
+                self.position = lu[-1][0] if complet else plafond
+                if self.progression is not None:
+                    self.progression(self.position, plafond)
+
+    def _plier(self, evenements: list[Any], cur: Curseur | None) -> None:
+        if cur is not None:
+            self.processeur.traiter(cur.vers(self.neuves), evenements)
+            return
+        with self.stockage.transaction() as courant:
+            self.processeur.traiter(courant.vers(self.neuves), evenements)
+            self._renouveler(courant)
 
     def _basculer(self) -> None:
         """Under the live position's lock (the live runner waits for it): the last events, then
