@@ -435,7 +435,7 @@ def importer_missions_locales(service: Service, args: argparse.Namespace) -> int
     if fichier_refuse(chemin, JSONL):
         return 1
     try:
-        rejets = Rejets.vers(args.rejets)
+        rejets = Rejets.vers(args.rejets, args.file)
     except RejetsIllisibles as exc:
         print(exc, file=sys.stderr)
         return 1

@@ -143,7 +143,7 @@ def importer_affectations(service: Service, args: argparse.Namespace) -> int:
     connues = MissionsLocalesConnues(service.app)
     try:
         with (
-            Rejets.vers(args.rejets) as rejets,
+            Rejets.vers(args.rejets, args.file) as rejets,
             barre(chemin.name, chemin.stat().st_size) as avancer,
         ):
             bilan = Bilan("import-affectations", rejets=rejets)

@@ -8,12 +8,15 @@ from __future__ import annotations
 import csv
 import heapq
 import json
+import os
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import count
 from pathlib import Path
 from typing import IO, Generic, TypeVar
 
+from cotraitance.arguments import raison_fichier
 from integrations.referentiel.lignes import LigneRejetee
 
 GARDES = 100
@@ -35,17 +38,26 @@ class Rejets:
         self._ordre = count()
         self._ecrire = _ecrivain(sortie) if sortie is not None else None
         self.fichier: str | None = getattr(sortie, "name", None) if sortie else None
+        self.ecrits = 0
+        self.panne: str | None = None
+        """Why the rejection file could not be written to the end, if it could not."""
 
     @classmethod
-    def vers(cls, chemin: Path | None) -> Rejets:
-        """``chemin``: the rejection file asked for (replaced if it exists), or none."""
+    def vers(cls, chemin: Path | None, lu: Path | None = None) -> Rejets:
+        """``chemin``: the rejection file asked for (replaced if it exists), or none; never the
+        file being read (``lu``), which opening it for writing would empty."""
         if chemin is None:
             return cls()
+        if lu is not None and _meme_fichier(chemin, lu):
+            raise RejetsIllisibles(
+                f"le fichier de rejets {chemin} est le fichier lu : choisissez un autre nom "
+                "(rien n'a été lu ni écrit)"
+            )
         try:
             return cls(chemin.open("w", encoding="utf-8", newline=""))
         except OSError as exc:
             raise RejetsIllisibles(
-                f"le fichier de rejets {chemin} ne peut pas être écrit ({exc.strerror})"
+                f"le fichier de rejets {chemin} ne peut pas être écrit ({raison_fichier(exc)})"
             ) from None
 
     def __enter__(self) -> Rejets:
@@ -53,12 +65,29 @@ class Rejets:
 
     def __exit__(self, *exc: object) -> None:
         if self._sortie is not None:
-            self._sortie.close()
+            try:
+                self._sortie.close()
+            except OSError as erreur:  # the last buffered rejections could not be written
+                self.panne = self.panne or raison_fichier(erreur)
+                print(
+                    f"le fichier de rejets {self.fichier} est incomplet ({self.panne})",
+                    file=sys.stderr,
+                )
 
     def ajouter(self, rejet: LigneRejetee) -> None:
         self.nombre += 1
         if self._ecrire is not None:
-            self._ecrire(rejet)
+            try:
+                self._ecrire(rejet)
+                self.ecrits += 1
+            except OSError as exc:  # the load goes on; the summary says the file is short
+                self.panne = raison_fichier(exc)
+                self._ecrire = None
+                print(
+                    f"le fichier de rejets {self.fichier} ne peut plus être écrit "
+                    f"({self.panne}) : le chargement continue, les rejets sont comptés",
+                    file=sys.stderr,
+                )
         entree = (-rejet.ligne, -next(self._ordre), rejet)
         if len(self._tas) < self.gardes:
             heapq.heappush(self._tas, entree)
@@ -74,11 +103,19 @@ class Rejets:
 
     def non_montres(self) -> str | None:
         """What the summary says of the rejections it does not list, if any."""
+        lignes = []
         reste = self.nombre - len(self._tas)
-        if reste <= 0:
-            return None
-        ou = f"tous dans {self.fichier}" if self.fichier else "--rejets FICHIER pour les avoir tous"
-        return f"  … et {reste} autre(s) rejet(s) ({ou})"
+        if reste > 0:
+            ou = "--rejets FICHIER pour les avoir tous"
+            if self.fichier:
+                ou = f"tous dans {self.fichier}" if self.panne is None else "fichier incomplet"
+            lignes.append(f"  … et {reste} autre(s) rejet(s) ({ou})")
+        if self.panne is not None:
+            lignes.append(
+                f"  le fichier de rejets {self.fichier} est incomplet : {self.ecrits} rejet(s) "
+                f"écrit(s) sur {self.nombre} ({self.panne})"
+            )
+        return "\n".join(lignes) or None
 
 
 def _ecrivain(sortie: IO[str]) -> Callable[[LigneRejetee], object]:
@@ -107,3 +144,10 @@ class Premiers(Generic[T]):
     def non_montres(self, quoi: str) -> str | None:
         reste = self.nombre - len(self.elements)
         return f"  … et {reste} autre(s) {quoi}" if reste > 0 else None
+
+
+def _meme_fichier(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # one of them does not exist: not the same file
+        return a.resolve() == b.resolve()

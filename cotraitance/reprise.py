@@ -67,7 +67,7 @@ def importer_dossiers(service: Service, args: argparse.Namespace) -> int:
     if fichier_refuse(chemin, JSONL):
         return EXIT_ECHEC
     try:
-        bilan = Bilan("import-dossiers", rejets=Rejets.vers(args.rejets))
+        bilan = Bilan("import-dossiers", rejets=Rejets.vers(args.rejets, args.file))
     except RejetsIllisibles as exc:
         print(exc, file=sys.stderr)
         return EXIT_ECHEC

@@ -149,3 +149,41 @@ def test_dude_pull_ecrit_aussi_tous_ses_rejets_avec_leur_place(
     assert len(ecrits) == 150
     assert ecrits[-1]["lieu"] == "ML001 page 3, enregistrement 50"
     assert ecrits[-1]["raison"] == "champ nom manquant ou vide"
+
+
+@pytest.mark.parametrize(
+    ("commande", "modele", "cle"),
+    [
+        ("affectations", AFFECTATIONS_JSONL, "idAffectation"),
+        ("dossiers", DOSSIERS_JSONL, "idDossier"),
+    ],
+)
+def test_un_fichier_de_rejets_qui_est_le_fichier_lu_est_refuse_sans_l_effacer(
+    base_cli: Base,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    commande: str,
+    modele: Path,
+    cle: str,
+) -> None:
+    """R24: opening the input for writing would empty it before it is read."""
+    fichier = _fichier(tmp_path, modele, cle)
+    avant = fichier.read_bytes()
+    autre_nom = tmp_path / "." / fichier.name
+    code, sortie = lancer(capsys, "import", commande, str(fichier), "--rejets", str(autre_nom))
+    assert code == EXIT_ECHEC
+    assert "est le fichier lu" in sortie
+    assert fichier.read_bytes() == avant
+
+
+def test_un_fichier_de_rejets_qui_ne_s_ecrit_plus_n_arrete_pas_le_chargement(
+    base_cli: Base, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """A full disk under the rejection file: the good rows still go in, and the summary says
+    the file is incomplete (and which one), instead of a bare 'disque plein'."""
+    fichier = _fichier(tmp_path, DOSSIERS_JSONL, "idDossier")
+    code, sortie = lancer(capsys, "import", "dossiers", str(fichier), "--rejets", "/dev/full")
+    assert code == EXIT_LIGNES_REJETEES
+    assert "2 nouveau(x)" in sortie
+    assert "le fichier de rejets /dev/full est incomplet" in sortie
+    assert "disque plein" in sortie
