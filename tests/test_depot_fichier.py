@@ -230,3 +230,44 @@ def test_si_l_enregistrement_echoue_le_lot_ecrit_est_retire_et_repart_une_fois(
         service.fermer_connexions()
     cles = [json.loads(ligne)["cle"] for ligne in fichier.read_text("utf-8").splitlines()]
     assert len(cles) == 4 == len(set(cles))
+
+
+@pytest.mark.parametrize(
+    "contenu",
+    [b"SQLite format 3\x00" + bytes(100), b'{"idAffectation": "A-1", "nom": "Dupont"}\n', b"x"],
+    ids=["base-sqlite", "fichier-d-affectations", "autre"],
+)
+def test_un_depot_dans_un_fichier_qui_n_est_pas_un_depot_est_refuse_sans_rien_marquer(
+    app: Cotraitance,
+    acteurs: Acteurs,
+    cli: Base,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    contenu: bytes,
+) -> None:
+    """Appending flows to the store's own file or to an intake file would corrupt it, and the
+    flows would count as delivered: such a file is refused, as is, and nothing is marked."""
+    decisions(app, acteurs, 2)
+    fichier = tmp_path / "pas-un-depot"
+    fichier.write_bytes(contenu)
+    code, sortie = lancer(capsys, "dude", "send", "--fichier", str(fichier))
+    assert code == 1
+    assert "n'est pas un dépôt de flux" in sortie
+    assert fichier.read_bytes() == contenu
+    assert {s for s, _, _ in etats(app, cli).values()} == {"EN_ATTENTE"}
+
+
+def test_un_depot_precedent_recoit_les_flux_suivants(
+    app: Cotraitance,
+    acteurs: Acteurs,
+    cli: Base,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+) -> None:
+    fichier = tmp_path / "depot.jsonl"
+    decisions(app, acteurs, 1)
+    assert lancer(capsys, "dude", "send", "--fichier", str(fichier))[0] == 0
+    affectation_acceptee(app, acteurs.gestionnaire, "AFF-SUITE", identifiant_pe="7777777P")
+    code, sortie = lancer(capsys, "dude", "send", "--fichier", str(fichier))
+    assert code == 0, sortie
+    assert len(fichier.read_text("utf-8").splitlines()) == 2

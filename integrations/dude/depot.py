@@ -20,6 +20,7 @@ from pathlib import Path
 
 from application.traitement.stockage import StockageVues
 from integrations.dude import registre
+from integrations.json_externe import JsonIllisible, lire_json
 
 
 class DepotImpossible(Exception):
@@ -54,8 +55,29 @@ def deposer_fichier(stockage: StockageVues, chemin: Path, lot: int = 1000) -> in
             total += len(flux)
 
 
+def _verifier_depot(chemin: Path) -> None:
+    """A regular file that already holds something must be an earlier drop (its first line a
+    flow): appending flows to the store's own file, or to an intake file, would corrupt it and
+    mark the flows delivered."""
+    if not chemin.is_file() or chemin.stat().st_size == 0:
+        return
+    with chemin.open("rb") as fichier:
+        premiere = fichier.readline(64 * 1024)
+    try:
+        flux = lire_json(premiere)
+    except JsonIllisible:
+        flux = None
+    if not (isinstance(flux, dict) and isinstance(flux.get("cle"), str)):
+        raise DepotImpossible(
+            0,
+            "ce fichier n'est pas un dépôt de flux (sa première ligne n'est pas un flux) ; "
+            "déposez dans un fichier neuf ou dans un dépôt précédent",
+        )
+
+
 @contextlib.contextmanager
 def _ouvrir(chemin: Path) -> Iterator[int]:
+    _verifier_depot(chemin)
     nouveau = not chemin.exists()
     try:
         # non-blocking only to open: a named pipe nobody reads is refused, not waited for
