@@ -62,8 +62,20 @@ def test_creer_un_dossier_rend_le_dossier_avec_son_identite(app, api):  # noqa: 
         ({"prenoms": " "}, "prenoms"),
         ({"dateNaissance": "2027-01-01"}, "dateNaissance"),
         ({"dateNaissance": "2026-11-20"}, "dateNaissance"),
+        ({"nom": "L\u009cvenbruck"}, "nom"),
+        ({"nom": "Ev\u202eil"}, "nom"),
+        ({"prenoms": "Zw\u200bsp"}, "prenoms"),
     ],
-    ids=["nom-blanc", "nom-vide", "prenoms-blancs", "naissance-future", "naissance-aujourdhui"],
+    ids=[
+        "nom-blanc",
+        "nom-vide",
+        "prenoms-blancs",
+        "naissance-future",
+        "naissance-aujourdhui",
+        "nom-controle-c1",
+        "nom-sens-inverse",
+        "prenoms-largeur-nulle",
+    ],
 )
 def test_une_identite_invalide_est_refusee_sur_son_champ(app, api, modif, champ):  # noqa: F811
     """R24: a typed error naming the field, and nothing recorded."""

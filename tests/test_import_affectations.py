@@ -480,3 +480,39 @@ def test_l_aide_dit_les_codes_de_sortie(capsys: pytest.CaptureFixture[str]) -> N
         lancer(capsys, "import", "affectations", "--help")
     aide = " ".join(capsys.readouterr().out.split())
     assert "0 si aucune ligne n'est rejetée, 2 si des lignes le sont" in aide
+
+
+def test_un_csv_windows_1252_garde_l_oe_et_l_apostrophe_des_noms(
+    base_cli: Base, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """What a spreadsheet writes as "Latin-1" is Windows-1252: « œ » and « ’ » are bytes 0x9C
+    and 0x92 there, control characters in ISO 8859-1 (they were stored as such in names)."""
+    lignes: list[str | bytes] = [
+        ENTETE,
+        _csv(idAffectation="W-1", nom="Lœvenbruck", prenoms="Zoé’").encode("cp1252"),
+    ]
+    fichier = ecrire(tmp_path / "a.csv", lignes)
+    code, sortie = lancer(capsys, "import", "affectations", str(fichier))
+    assert code == 0, sortie
+    recue = _affectation(base_cli, "W-1")
+    assert recue is not None
+    assert (recue.identite.nom, recue.identite.prenoms) == ("Lœvenbruck", "Zoé’")
+
+
+@pytest.mark.parametrize(
+    "nom", ["L\u009cvenbruck", "Ev\u202eil", "Zw\u200bsp", "A\u2028B", "\ufeffAbel", "A\tB"]
+)
+def test_un_nom_aux_caracteres_invisibles_est_rejete_avec_sa_ligne(
+    base_cli: Base, capsys: pytest.CaptureFixture[str], tmp_path: Path, nom: str
+) -> None:
+    """R24: a control, bidirectional or zero-width character would be stored for ever in a name
+    and change how it shows (a right-to-left override turns « Eveil » around)."""
+    fichier = ecrire(
+        tmp_path / "a.jsonl", [_json(idAffectation="KO-1", nom=nom), _json(idAffectation="OK-1")]
+    )
+    code, sortie = lancer(capsys, "import", "affectations", str(fichier))
+    assert code == EXIT_LIGNES_REJETEES
+    assert "rejet ligne 1" in sortie
+    assert "non imprimables" in sortie
+    assert not _existe(base_cli, "KO-1")
+    assert _existe(base_cli, "OK-1")

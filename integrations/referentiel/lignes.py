@@ -71,6 +71,17 @@ class Encodage:
             raise LigneInvalide(
                 "encodage invalide : la ligne est en UTF-8 alors que le fichier est en Latin-1"
             )
+        return _latin1(brut)
+
+
+def _latin1(brut: bytes) -> str:
+    """What spreadsheets write as "Latin-1" is Windows-1252: bytes 0x80-0x9F are letters and
+    punctuation there (œ, ’, €…), control characters in ISO 8859-1. A byte Windows-1252 leaves
+    undefined decodes as ISO 8859-1 does, and the row is then refused for its control
+    character."""
+    try:
+        return brut.decode("cp1252")
+    except UnicodeDecodeError:
         return brut.decode("latin-1")
 
 
