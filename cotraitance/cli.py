@@ -51,7 +51,7 @@ from cotraitance.interblocages import message as message_interblocage
 from cotraitance.livraison import ajouter_envoi, ajouter_renvoi
 from cotraitance.population import DATE_REFERENCE, Parametres, ParametresInvalides, generer
 from cotraitance.racine import Service, construire, processeurs, reglages_api, secret_dev
-from cotraitance.rejets import GARDES, Rejets, RejetsIllisibles
+from cotraitance.rejets import GARDES, Rejets, RejetsIllisibles, affichable
 from cotraitance.reprise import LOT_DOSSIERS, PROCESSUS, importer_dossiers
 from cotraitance.settings import ConfigurationInvalide, Settings
 from domain.erreurs import ErreurMetier
@@ -449,7 +449,7 @@ def importer_missions_locales(service: Service, args: argparse.Namespace) -> int
         f"{issues['inchangee']} inchangée(s), {rejets.nombre} rejetée(s)"
     )
     for rejet in rejets.premiers():
-        print(f"  rejet ligne {rejet.ligne} : {rejet.raison}")
+        print(f"  rejet ligne {rejet.ligne} : {affichable(rejet.raison)}")
     if rejets.non_montres():
         print(rejets.non_montres())
     return EXIT_LIGNES_REJETEES if rejets else 0

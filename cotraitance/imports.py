@@ -20,7 +20,7 @@ from application.contexte import Contexte, systeme
 from application.service import Cotraitance
 from cotraitance.interblocages import reessayer
 from cotraitance.racine import Service
-from cotraitance.rejets import Premiers, Rejets, RejetsIllisibles
+from cotraitance.rejets import Premiers, Rejets, RejetsIllisibles, affichable
 from cotraitance.settings import Settings
 from domain.erreurs import ConflitVersion, ErreurMetier
 from integrations.dude.client_borne import Bornes, ClientDUDE
@@ -80,13 +80,13 @@ class Bilan:
 
     def details(self) -> None:
         for rejet in self.rejets.premiers():
-            print(f"  rejet {rejet.ou} : {rejet.raison}")
+            print(f"  rejet {affichable(rejet.ou)} : {affichable(rejet.raison)}")
         lignes = [self.rejets.non_montres()]
         for ou, message in self.avertissements.elements:
-            lignes.append(f"  avertissement {ou} : {message}")
+            lignes.append(f"  avertissement {affichable(ou)} : {affichable(message)}")
         lignes.append(self.avertissements.non_montres("avertissement(s)"))
         for ou, message in self.conflits.elements:
-            lignes.append(f"  conflit {ou} : {message}")
+            lignes.append(f"  conflit {affichable(ou)} : {affichable(message)}")
         lignes.append(self.conflits.non_montres("conflit(s)"))
         for ligne in lignes:
             if ligne:

@@ -151,3 +151,11 @@ def _meme_fichier(a: Path, b: Path) -> bool:
         return os.path.samefile(a, b)
     except OSError:  # one of them does not exist: not the same file
         return a.resolve() == b.resolve()
+
+
+def affichable(texte: str) -> str:
+    """A reason or a place as one line on a terminal: what a file sent (a line feed, an escape
+    sequence that clears the screen, a right-to-left override) shown escaped, never acted on."""
+    return "".join(
+        c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in texte
+    )
