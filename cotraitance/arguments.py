@@ -87,6 +87,13 @@ def strictement_positif(texte: str) -> int:
     return valeur
 
 
+def port(texte: str) -> int:
+    valeur = entier(texte)
+    if not 1 <= valeur <= 65535:
+        raise argparse.ArgumentTypeError(f"port de 1 à 65535 attendu : {valeur}")
+    return valeur
+
+
 def de_1_a_1000(texte: str) -> int:
     valeur = strictement_positif(texte)
     if valeur > 1000:

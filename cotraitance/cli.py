@@ -33,6 +33,7 @@ from cotraitance.arguments import (
     duree,
     entier,
     franciser,
+    port,
     positif_ou_nul,
     raison_fichier,
     strictement_positif,
@@ -49,7 +50,13 @@ from cotraitance.imports import (
 from cotraitance.interblocages import Interblocage, est_interblocage, reessayer
 from cotraitance.interblocages import message as message_interblocage
 from cotraitance.livraison import ajouter_envoi, ajouter_renvoi
-from cotraitance.population import DATE_REFERENCE, Parametres, ParametresInvalides, generer
+from cotraitance.population import (
+    DATE_REFERENCE,
+    NOMS_FICHIERS,
+    Parametres,
+    ParametresInvalides,
+    generer,
+)
 from cotraitance.racine import Service, construire, processeurs, reglages_api, secret_dev
 from cotraitance.rejets import GARDES, Rejets, RejetsIllisibles, affichable
 from cotraitance.reprise import LOT_DOSSIERS, PROCESSUS, importer_dossiers
@@ -89,6 +96,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:
         ou = f"{exc.filename} : " if exc.filename else ""
         print(f"erreur d'accès au fichier : {ou}{raison_fichier(exc)}", file=sys.stderr)
+        return 1
+    except sqlite3.DatabaseError as exc:  # not OperationalError: what the file holds
+        print(
+            f"la base SQLite est illisible ({type(exc).__name__}) : le fichier n'est pas une "
+            "base de ce service, ou il est endommagé (COTRAITANCE_DATABASE_URL)",
+            file=sys.stderr,
+        )
         return 1
     except Exception as exc:  # the last resort: a message, the kind of failure, no trace
         print(
@@ -159,6 +173,12 @@ def _base_annoncee(settings: Settings, existante: bool) -> bool:
         print(f"base : {base.decrite()}", file=sys.stderr)
         return True
     chemin = Path(base.sqlite_chemin).resolve()
+    if chemin.is_dir():
+        print(
+            f"{chemin} est un dossier : COTRAITANCE_DATABASE_URL doit nommer un fichier",
+            file=sys.stderr,
+        )
+        return False
     if chemin.exists():
         print(f"base : {base.decrite()} ({chemin})", file=sys.stderr)
         return True
@@ -193,7 +213,7 @@ def _parser() -> argparse.ArgumentParser:
     serveur = commandes.add_parser("serve", help="servir l'API GraphQL", formatter_class=defauts)
     serveur.add_argument("--demo", action="store_true", help="charger le jeu de démonstration")
     serveur.add_argument("--host", default="127.0.0.1", help="adresse d'écoute")
-    serveur.add_argument("--port", type=entier, default=8000, help="port d'écoute")
+    serveur.add_argument("--port", type=port, default=8000, help="port d'écoute")
     serveur.set_defaults(action=serve)
 
     jeton = commandes.add_parser("token", help="émettre un jeton de développement")
@@ -271,6 +291,9 @@ def _parser() -> argparse.ArgumentParser:
         default=DATE_REFERENCE,
         help="les affectations sont datées des 90 jours qui la précèdent",
     )
+    demo.add_argument(
+        "--ecraser", action="store_true", help="remplacer les fichiers de population déjà là"
+    )
     demo.set_defaults(action=demo_data)
 
     evaluation = commandes.add_parser(
@@ -333,7 +356,7 @@ def _parser() -> argparse.ArgumentParser:
     pull.set_defaults(action=dude_recuperer)
     simu = dude.add_parser("simulator", help="un simulateur du DUDE", formatter_class=defauts)
     simu.add_argument("--host", default="127.0.0.1", help="adresse d'écoute")
-    simu.add_argument("--port", type=entier, default=8100, help="port d'écoute")
+    simu.add_argument("--port", type=port, default=8100, help="port d'écoute")
     simu.add_argument("--latence-ms", type=entier, default=0, help="latence de chaque réponse")
     simu.add_argument("--taux-5xx", type=decimal, default=0.0, help="part de réponses 503")
     simu.add_argument(
@@ -504,6 +527,14 @@ def demo_data(settings: Settings, args: argparse.Namespace) -> int:
     if args.dir.exists() and not args.dir.is_dir():
         print(
             f"{args.dir} : un fichier existe à cet endroit, un dossier est attendu", file=sys.stderr
+        )
+        return 1
+    deja = [n for n in NOMS_FICHIERS if (args.dir / f"{n}.jsonl").exists()]
+    if deja and not args.ecraser:
+        print(
+            f"{args.dir} contient déjà {', '.join(f'{n}.jsonl' for n in deja)} : rien n'est "
+            "écrit (--ecraser pour les remplacer)",
+            file=sys.stderr,
         )
         return 1
     try:

@@ -75,3 +75,38 @@ def test_demo_data_vers_un_chemin_impossible_dit_pourquoi(
     assert "impossible d'écrire la population" in erreur
     assert "n'est pas un dossier" in erreur
     assert "Traceback" not in erreur
+
+
+def test_demo_data_ne_remplace_pas_les_fichiers_d_un_dossier_sans_ecraser(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """A folder that already holds an affectations.jsonl (the ML's own, say) is left as it is."""
+    a_moi = tmp_path / "affectations.jsonl"
+    a_moi.write_text('{"a moi": true}\n', encoding="utf-8")
+    assert main(["demo-data", str(tmp_path), "--dossiers", "5", "--affectations", "1"]) == 1
+    assert "contient déjà affectations.jsonl" in capsys.readouterr().err
+    assert a_moi.read_text(encoding="utf-8") == '{"a moi": true}\n'
+    argv = ["demo-data", str(tmp_path), "--dossiers", "5", "--affectations", "1", "--ecraser"]
+    assert main(argv) == 0
+    assert a_moi.read_text(encoding="utf-8") != '{"a moi": true}\n'
+
+
+def test_un_port_hors_bornes_est_refuse_en_francais(capsys: pytest.CaptureFixture[str]) -> None:
+    texte = _erreur(capsys, ["serve", "--port", "99999"])
+    assert "port de 1 à 65535 attendu : 99999" in texte
+
+
+def test_une_base_sqlite_illisible_ou_un_dossier_est_dit_en_francais(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    illisible = tmp_path / "illisible.db"
+    illisible.write_bytes(b"pas une base SQLite" * 300)
+    monkeypatch.setenv("COTRAITANCE_DATABASE_URL", f"sqlite:///{illisible}")
+    assert main(["projections", "status"]) == 1
+    assert "la base SQLite est illisible" in capsys.readouterr().err
+    monkeypatch.setenv("COTRAITANCE_DATABASE_URL", f"sqlite:///{tmp_path}")
+    assert main(["projections", "status"]) == 1
+    assert "est un dossier" in capsys.readouterr().err
+    monkeypatch.setenv("COTRAITANCE_DATABASE_URL", "postgresql://u@h/db?schema=x;drop")
+    assert main(["projections", "status"]) == 1
+    assert "schéma PostgreSQL invalide" in capsys.readouterr().err

@@ -273,7 +273,7 @@ def test_dans_serve_un_401_suspend_l_envoi_la_sante_le_dit_et_l_envoi_reprend(
             assert envoi["etat"] == "suspendu"
             assert "HTTP 401" in envoi["suspension"]["raison"]
             assert client.get("/health").status_code == 200
-            assert "refused the credentials" in caplog.text
+            assert "refuse les identifiants" in caplog.text
             refuse[0] = False
             assert _attendre(lambda: {s for s, _ in etats(service).values()} == {"ACQUITTE"})
             assert _attendre(lambda: client.get("/health").json()["envoiDude"]["etat"] == "ok")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -77,7 +78,7 @@ def base_depuis_url(url: str, creer: bool = True) -> Base:
         if url.startswith("sqlite:////"):
             chemin = "/" + chemin.lstrip("/")
         if not chemin or chemin == ":memory:":
-            raise ValueError("SQLite needs a file: sqlite:///path/to/file.db")
+            raise ValueError("SQLite demande un fichier : sqlite:///chemin/du/fichier.db")
         if creer:
             Path(chemin).parent.mkdir(parents=True, exist_ok=True)
         env = {
@@ -88,6 +89,11 @@ def base_depuis_url(url: str, creer: bool = True) -> Base:
         return Base(url, False, env, sqlite_chemin=chemin)
     if parsed.scheme in ("postgresql", "postgres"):
         schema = parse_qs(parsed.query).get("schema", ["public"])[0]
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]{0,62}", schema):
+            raise ValueError(
+                f"schéma PostgreSQL invalide {schema[:70]!r} : lettres, chiffres et _ "
+                "(63 au plus, sans chiffre en tête)"
+            )
         env = {
             "PERSISTENCE_MODULE": "eventsourcing.postgres",
             "POSTGRES_DBNAME": (parsed.path or "/postgres")[1:] or "postgres",
@@ -106,5 +112,6 @@ def base_depuis_url(url: str, creer: bool = True) -> Base:
         }
         return Base(url, True, env, postgres_schema=schema)
     raise ValueError(
-        f"unsupported scheme {parsed.scheme!r}: sqlite:///path/to/file.db or postgresql://…"
+        f"schéma d'URL non pris en charge {parsed.scheme!r} : sqlite:///chemin/du/fichier.db "
+        "ou postgresql://…"
     )

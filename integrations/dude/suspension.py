@@ -68,7 +68,7 @@ class Regulateur:
             self._suspendre(pause, attente, maintenant)
         elif repondu:
             self.suspension = None
-            journal.warning("DUDE answers again: sending resumed (%s before)", s.raison)
+            journal.warning("le DUDE répond de nouveau : envoi repris (avant : %s)", s.raison)
         else:  # no answer at all: the wait is neither over nor longer
             self.suspension = replace(
                 s, reprise=maintenant + s.attente, reprise_le=_horloge(s.attente)
@@ -86,8 +86,8 @@ class Regulateur:
             reprise_le=_horloge(attente),
         )
         journal.warning(
-            "DUDE %s (%s): sending suspended, flows wait; one tries again in %.0f s",
-            "refused the credentials" if pause.identifiants else "asked to wait",
+            "le DUDE %s (%s) : envoi suspendu, les flux attendent ; un essai dans %.0f s",
+            "refuse les identifiants" if pause.identifiants else "demande d'attendre",
             pause.raison,
             attente,
         )
