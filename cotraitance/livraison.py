@@ -134,6 +134,9 @@ def dude_renvoyer(service: Service, args: argparse.Namespace) -> int:
     if args.du and args.au and args.au < args.du:
         print("--au précède --du", file=sys.stderr)
         return 1
+    if args.ml not in {ml.code for ml in service.app.missions_locales()}:
+        print(f"Mission Locale inconnue : {args.ml} (rien n'est remis en attente)", file=sys.stderr)
+        return 1
     service.runner.rattraper()
     type_flux = TypeFlux(args.type) if args.type else None
     with service.ecriture() as cur:

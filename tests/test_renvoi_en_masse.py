@@ -146,3 +146,21 @@ def test_dude_resend_renvoie_les_flux_rejetes_d_une_ml(
     with pytest.raises(SystemExit) as refus:  # an acknowledged flow is not offered
         main(["dude", "resend", "--etat", "ACQUITTE", "--ml", ML])
     assert refus.value.code != 0
+
+
+def test_dude_resend_pour_une_ml_inconnue_le_dit(
+    app: Cotraitance,
+    acteurs: Acteurs,
+    api: Api,  # noqa: F811
+    base: Base,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A typo in the ML's code is not '0 flux remis en attente', exit 0."""
+    affectation_acceptee(app, acteurs.gestionnaire)
+    rejeter_tout(api)
+    monkeypatch.setenv("COTRAITANCE_DATABASE_URL", base.url)
+    code, sortie = lancer(capsys, "dude", "resend", "--etat", "REJETE", "--ml", "ML00l")
+    assert code == 1
+    assert "Mission Locale inconnue : ML00l" in sortie
+    assert {s for s, _, _ in etats(api).values()} == {"REJETE"}
