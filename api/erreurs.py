@@ -12,6 +12,7 @@ from graphql import (
     FieldNode,
     GraphQLError,
     ObjectFieldNode,
+    Source,
     VariableDefinitionNode,
     VariableNode,
     parse,
@@ -96,13 +97,19 @@ def _champ_de(erreur_gql: GraphQLError) -> str | None:
     if chemin:
         return re.sub(r"\[\d+\]", "", chemin.group(1)).split(".")[-1]
     noeud = erreur_gql.nodes[0] if erreur_gql.nodes else None
-    if noeud is None or noeud.loc is None or erreur_gql.source is None:
+    if noeud is None:
         return None
+    # A list written where one value is expected is reported on a list node graphql-core
+    # makes without a location: its items have theirs, inside the argument's value.
+    interieur = noeud.loc is None
+    place = _place(noeud)
+    if place is None:
+        return None
+    source, debut, fin = place
     try:
-        document = parse(erreur_gql.source)
+        document = parse(source)
     except GraphQLError:
         return None
-    debut, fin = noeud.loc.start, noeud.loc.end
     variables = (
         [noeud.variable.name.value]
         if isinstance(noeud, VariableDefinitionNode)
@@ -125,9 +132,25 @@ def _champ_de(erreur_gql: GraphQLError) -> str | None:
                     trouve.append(n.name.value)
             elif valeur.loc is not None and valeur.loc.start == debut:
                 trouve.append(n.name.value)
+            elif interieur and valeur.loc is not None:
+                tient = valeur.loc.start <= debut and fin <= valeur.loc.end
+                trouve.extend([n.name.value] if tient else [])
 
     visit(document, Recherche())
-    return trouve[0] if trouve else (variables[0] if variables else None)
+    if trouve:
+        return trouve[-1] if interieur else trouve[0]  # the innermost holding the items
+    return variables[0] if variables else None
+
+
+def _place(noeud: Any) -> tuple[Source, int, int] | None:
+    """The document and the offsets of what the error is about."""
+    if noeud.loc is not None:
+        return noeud.loc.source, noeud.loc.start, noeud.loc.end
+    items = getattr(noeud, "values", None) or getattr(noeud, "fields", None) or ()
+    places = [i.loc for i in items if i.loc is not None]
+    if not places:
+        return None
+    return places[0].source, places[0].start, places[-1].end
 
 
 def base_indisponible(exc: BaseException | None) -> bool:
