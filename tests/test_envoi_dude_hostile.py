@@ -354,4 +354,7 @@ def test_un_flux_tente_des_milliers_de_fois_garde_un_recul_borne(
         cur.execute("UPDATE flux_dude SET tentatives = 5000")
     bilan = envoi.vider(1)
     assert bilan.reportes >= 1
-    assert set(etats(service).values()) == {("EN_ATTENTE", "HTTP 503")}
+    # The last attempt may be cut by vider's own deadline on a loaded machine: either way the
+    # flow waits, it is not left claimed by a sender that stopped.
+    assert {s for s, _ in etats(service).values()} == {"EN_ATTENTE"}
+    assert {e for _, e in etats(service).values()} <= {"HTTP 503", "délai dépassé"}
