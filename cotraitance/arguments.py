@@ -8,7 +8,6 @@ text is read at construction). A message this table does not know stays as argpa
 from __future__ import annotations
 
 import argparse
-import errno
 from datetime import date
 from pathlib import Path
 
@@ -133,27 +132,3 @@ def chemin(texte: str) -> Path:
     if not texte or "\x00" in texte:
         raise argparse.ArgumentTypeError(f"chemin invalide : {texte!r}")
     return Path(texte)
-
-
-# ------------------------------------------------------------------ files
-
-
-RAISONS = {
-    errno.EEXIST: "un fichier existe déjà à cet endroit",
-    errno.ENOENT: "le chemin n'existe pas",
-    errno.ENOTDIR: "un élément du chemin n'est pas un dossier",
-    errno.EISDIR: "c'est un dossier, pas un fichier",
-    errno.EACCES: "permission refusée",
-    errno.EPERM: "opération non permise",
-    errno.ENOSPC: "disque plein",
-    errno.EROFS: "système de fichiers en lecture seule",
-    errno.ENAMETOOLONG: "nom trop long",
-    errno.EDQUOT: "quota disque dépassé",
-}
-
-
-def raison_fichier(exc: OSError) -> str:
-    """An operating system's refusal, in French (the path is the caller's to say)."""
-    if exc.errno in RAISONS:
-        return RAISONS[exc.errno]
-    return exc.strerror or type(exc).__name__

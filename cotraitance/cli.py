@@ -35,7 +35,6 @@ from cotraitance.arguments import (
     franciser,
     port,
     positif_ou_nul,
-    raison_fichier,
     strictement_positif,
 )
 from cotraitance.demo import CONSEILLERS, charger_demo
@@ -65,6 +64,7 @@ from domain.erreurs import ErreurMetier
 from domain.valeurs import Role
 from integrations.dude import simulateur_entrees
 from integrations.dude.simulateur import Simulateur, SimulateurEnFond
+from integrations.erreurs_systeme import raison_fichier
 from integrations.referentiel.fichier import JSONL
 from integrations.referentiel.lignes import LigneRejetee
 from integrations.referentiel.missions_locales import lire_missions_locales

@@ -16,7 +16,7 @@ from itertools import count
 from pathlib import Path
 from typing import IO, Generic, TypeVar
 
-from cotraitance.arguments import raison_fichier
+from integrations.erreurs_systeme import raison_fichier
 from integrations.referentiel.lignes import LigneRejetee
 
 GARDES = 100

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from application.traitement.stockage import StockageVues
 from integrations.dude import registre
+from integrations.erreurs_systeme import raison_fichier
 from integrations.json_externe import JsonIllisible, lire_json
 
 
@@ -119,25 +120,15 @@ def _retablir(fd: int, taille: int) -> None:
             os.ftruncate(fd, taille)
 
 
-RAISONS = {
+PROPRES = {
     errno.ENOSPC: "plus de place sur le disque",
-    errno.EDQUOT: "quota d'espace disque dépassé",
     errno.EINVAL: "le fichier ne peut pas être synchronisé sur le disque (ce n'est pas un "
     "fichier ordinaire ?)",
-    errno.EACCES: "permission refusée",
-    errno.EPERM: "opération non permise",
-    errno.EROFS: "système de fichiers en lecture seule",
-    errno.EISDIR: "c'est un dossier, pas un fichier",
     errno.ENOENT: "dossier introuvable",
-    errno.ENOTDIR: "un élément du chemin n'est pas un dossier",
-    errno.EIO: "erreur d'entrée-sortie du disque",
-    errno.EFBIG: "fichier trop gros",
     errno.ENXIO: "personne ne lit ce tube",
 }
+"""What a refusal means for a drop, where it says more than the general reason."""
 
 
 def raison(exc: OSError) -> str:
-    if exc.errno in RAISONS:
-        return RAISONS[exc.errno]
-    nom = errno.errorcode.get(exc.errno or 0, "inconnue")
-    return f"erreur d'écriture ({nom})"
+    return PROPRES.get(exc.errno or 0) or raison_fichier(exc)

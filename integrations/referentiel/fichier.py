@@ -9,6 +9,7 @@ from __future__ import annotations
 import stat
 from pathlib import Path
 
+from integrations.erreurs_systeme import raison_fichier
 from integrations.referentiel.lignes import BOM
 
 ECHANTILLON = 64 * 1024
@@ -43,7 +44,7 @@ def examiner(chemin: Path, attendu: str | None, choix_possible: bool = False) ->
     except FileNotFoundError:
         raise FichierRefuse(f"fichier introuvable : {chemin}") from None
     except OSError as exc:
-        raise FichierRefuse(f"{chemin} ne peut pas être lu ({exc.strerror})") from None
+        raise FichierRefuse(f"{chemin} ne peut pas être lu ({raison_fichier(exc)})") from None
     if stat.S_ISDIR(etat.st_mode):
         raise FichierRefuse(f"{chemin} est un répertoire, pas un fichier")
     if not stat.S_ISREG(etat.st_mode):
@@ -56,7 +57,7 @@ def examiner(chemin: Path, attendu: str | None, choix_possible: bool = False) ->
         with chemin.open("rb") as fichier:
             debut = fichier.read(ECHANTILLON)
     except OSError as exc:
-        raise FichierRefuse(f"{chemin} ne peut pas être lu ({exc.strerror})") from None
+        raise FichierRefuse(f"{chemin} ne peut pas être lu ({raison_fichier(exc)})") from None
     raison = _nature(debut, etat.st_size) or _format(debut, attendu, choix_possible)
     if raison:
         raise FichierRefuse(raison)
